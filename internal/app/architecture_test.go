@@ -1,0 +1,100 @@
+package app_test
+
+import (
+	"os/exec"
+	"strings"
+	"testing"
+)
+
+// allowedImports is the direction of the arrows (docs/architecture.md): each
+// package may import only the listed packages of ours. Leaves (domain,
+// logging, retry, config) import none. Test-only helpers are not listed:
+// nothing but tests may import them.
+var allowedImports = map[string][]string{
+	"domain":     {},
+	"logging":    {},
+	"retry":      {},
+	"config":     {},
+	"metrics":    {"domain"},
+	"postgres":   {"domain", "retry", "migrations"},
+	"redis":      {"domain"},
+	"movies":     {"domain"},
+	"passkeys":   {"domain"},
+	"httpapi":    {"domain", "movies", "passkeys", "logging"},
+	"app":        {"*"},
+	"migrations": {},
+	"cmd":        {"app"},
+	"testenv":    {"*"},
+	"apitest":    {"*"},
+}
+
+// drivers may appear only in their adapters (and in test helpers).
+var drivers = map[string][]string{
+	"github.com/jackc/pgx":      {"postgres", "testenv"},
+	"github.com/redis/go-redis": {"redis", "testenv", "apitest"},
+	"github.com/prometheus":     {"metrics"},
+	"github.com/golang-migrate": {"postgres", "testenv"},
+	"github.com/go-webauthn":    {"passkeys", "httpapi"},
+	"github.com/testcontainers": {"testenv"},
+}
+
+func TestImportDirection(t *testing.T) {
+	out, err := exec.Command("go", "list", "-f", `{{.ImportPath}} {{join .Imports " "}}`, "movieapi/...").Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		fields := strings.Fields(line)
+		pkg := short(fields[0])
+		allowed, known := allowedImports[pkg]
+		if !known {
+			t.Errorf("package %s has no entry in the import rules: decide its arrows", fields[0])
+			continue
+		}
+		for _, imp := range fields[1:] {
+			if strings.HasPrefix(imp, "movieapi/") {
+				if !contains(allowed, "*") && !contains(allowed, short(imp)) {
+					t.Errorf("forbidden arrow: %s imports %s", fields[0], imp)
+				}
+				continue
+			}
+			for prefix, owners := range drivers {
+				if strings.HasPrefix(imp, prefix) && !contains(owners, pkg) && pkg != "app" {
+					t.Errorf("%s imports %s, which belongs in %v", fields[0], imp, owners)
+				}
+			}
+		}
+	}
+}
+
+// TestDomainIsPure walks every dependency of the domain: standard library only.
+func TestDomainIsPure(t *testing.T) {
+	out, err := exec.Command("go", "list", "-deps", "-f", `{{if not .Standard}}{{.ImportPath}}{{end}}`, "movieapi/internal/domain").Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	for _, dep := range strings.Fields(string(out)) {
+		if dep != "movieapi/internal/domain" {
+			t.Errorf("domain depends on %s", dep)
+		}
+	}
+}
+
+// short names a package by its room: movieapi/internal/redis → redis.
+func short(path string) string {
+	path = strings.TrimPrefix(path, "movieapi/")
+	path = strings.TrimPrefix(path, "internal/")
+	if i := strings.Index(path, "/"); i >= 0 {
+		path = path[:i]
+	}
+	return path
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}

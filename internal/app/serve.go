@@ -1,0 +1,80 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"movieapi/internal/config"
+	"movieapi/internal/logging"
+)
+
+// Server limits. Headers must arrive quickly (slow clients cannot hold a
+// connection open), a whole request and its answer are bounded, and idle
+// keep-alive connections are recycled.
+const (
+	readHeaderTimeout = 5 * time.Second
+	readTimeout       = 30 * time.Second
+	writeTimeout      = 30 * time.Second
+	idleTimeout       = 120 * time.Second
+	maxHeaderBytes    = 64 << 10
+	shutdownTimeout   = 20 * time.Second
+)
+
+// serve runs the service until ctx is cancelled (SIGINT/SIGTERM), then stops
+// accepting, lets in-flight requests finish (bounded) and closes the pools.
+func serve(ctx context.Context, getenv func(string) string, stdout io.Writer) error {
+	cfg, err := config.Load(getenv)
+	if err != nil {
+		return err
+	}
+	log := logging.New(stdout, cfg.LogLevel, cfg.LogFormat)
+	started := time.Now()
+
+	inst, err := Build(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer inst.Close()
+	ln, err := net.Listen("tcp", cfg.BindAddr)
+	if err != nil {
+		return fmt.Errorf("listening on %s (API_BIND_ADDR): %w", cfg.BindAddr, err)
+	}
+	srv := &http.Server{
+		Handler:           inst.Handler,
+		ReadHeaderTimeout: readHeaderTimeout,
+		ReadTimeout:       readTimeout,
+		WriteTimeout:      writeTimeout,
+		IdleTimeout:       idleTimeout,
+		MaxHeaderBytes:    maxHeaderBytes,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	log.Info("movieapi listening", "version", version, "addr", ln.Addr().String(),
+		"metrics", cfg.MetricsType, "startup", time.Since(started).Round(time.Millisecond))
+
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serving: %w", err)
+	case <-ctx.Done():
+	}
+	log.Info("shutting down: finishing in-flight requests", "timeout", shutdownTimeout)
+	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		log.Warn("in-flight requests did not finish in time", "err", err)
+		_ = srv.Close()
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("serving: %w", err)
+	}
+	log.Info("stopped")
+	return nil
+}

@@ -1,0 +1,51 @@
+package app
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+
+	"movieapi/internal/config"
+	"movieapi/internal/domain"
+	"movieapi/internal/httpapi"
+	"movieapi/internal/metrics"
+	"movieapi/internal/movies"
+	"movieapi/internal/redis"
+)
+
+// wire builds the services over the connected backends and returns the
+// HTTP handler.
+func wire(_ context.Context, cfg config.Config, b backends, log *slog.Logger) (http.Handler, error) {
+	m, metricsHandler := newMetrics(cfg)
+	steps := slog.New(slog.DiscardHandler)
+	if cfg.SpanEvents == config.SpanFull {
+		steps = log
+	}
+	state := &httpapi.AppState{
+		Movies: movies.New(movies.Options{
+			Repo:     b.pg,
+			Cache:    redis.NewMovieCache(b.redis),
+			Metrics:  m,
+			CacheTTL: cfg.MovieCacheTTL,
+			Steps:    steps,
+			Log:      log,
+		}),
+		Postgres:        b.pg,
+		Redis:           b.redis,
+		Metrics:         m,
+		MetricsHandler:  metricsHandler,
+		Log:             log,
+		Version:         version,
+		LogRequestStart: cfg.SpanEvents != config.SpanClose,
+	}
+	return state.Router(), nil
+}
+
+// newMetrics picks Prometheus or the no-op (which serves an empty 200).
+func newMetrics(cfg config.Config) (domain.Metrics, http.Handler) {
+	if cfg.MetricsType == config.MetricsProm {
+		p := metrics.NewPrometheus(version)
+		return p, p.Handler()
+	}
+	return metrics.Noop{}, metrics.Noop{}.Handler()
+}

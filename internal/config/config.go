@@ -1,0 +1,58 @@
+// Package config reads the service's settings from the environment once, at
+// startup, into a typed struct. A value that is set but invalid stops startup
+// with an error naming the variable; nothing falls back to a default silently.
+package config
+
+import (
+	"time"
+)
+
+// Config is every setting of the service (SPEC §9).
+type Config struct {
+	DatabaseURL string
+	RedisURL    string
+	RedisPrefix string // prepended to every Redis key, to share one Redis
+	BindAddr    string
+
+	MetricsType string // "prom" or "noop"
+	LogLevel    string // trace debug info warn error
+	LogFormat   string // text or json
+	SpanEvents  string // close, enter_exit or full
+
+	DBRetryCount     int
+	DBAcquireTimeout time.Duration
+	DBMinConns       int32
+	DBMaxConns       int32
+	DBMigrate        bool
+
+	WebAuthn WebAuthn
+
+	SessionTTL        time.Duration
+	MovieCacheTTL     time.Duration
+	MoviesRequireAuth bool
+	RateLimitPerMin   int
+	TrustedProxies    []string // CIDRs
+}
+
+// WebAuthn is the relying-party configuration (SPEC §7.1).
+type WebAuthn struct {
+	RPID              string
+	Origins           []string
+	RPName            string
+	ChallengeTTL      time.Duration
+	UserVerification  string
+	FakeCredentialKey []byte // nil: generated once and kept in PostgreSQL
+}
+
+// Metrics modes.
+const (
+	MetricsProm = "prom"
+	MetricsNoop = "noop"
+)
+
+// Span event modes (AXUM_SPAN_EVENTS).
+const (
+	SpanClose     = "close"
+	SpanEnterExit = "enter_exit"
+	SpanFull      = "full"
+)

@@ -1,0 +1,228 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/netip"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Load reads the configuration through getenv (os.Getenv in production, a
+// map in tests). It reports every invalid variable at once, each by name.
+func Load(getenv func(string) string) (Config, error) {
+	r := reader{getenv: getenv}
+	c := Config{
+		DatabaseURL: r.required("DATABASE_URL"),
+		RedisURL:    r.required("REDIS_URL"),
+		RedisPrefix: r.str("AXUM_REDIS_KEY_PREFIX", ""),
+		BindAddr:    r.str("API_BIND_ADDR", "127.0.0.1:3000"),
+
+		MetricsType: r.metricsType("AXUM_METRICS_TYPE"),
+		LogLevel:    r.oneOf("AXUM_LOG_LEVEL", "debug", "trace", "debug", "info", "warn", "error"),
+		LogFormat:   r.oneOf("AXUM_LOG_FORMAT", "text", "text", "json"),
+		SpanEvents:  r.oneOf("AXUM_SPAN_EVENTS", SpanClose, SpanClose, SpanEnterExit, SpanFull),
+
+		DBRetryCount:     r.integer("AXUM_DB_RETRY_COUNT", 50, 0, 10_000),
+		DBAcquireTimeout: r.seconds("AXUM_DB_ACQUIRE_TIMEOUT_SEC", 30, 1, 3600),
+		DBMinConns:       int32(r.integer("AXUM_DB_MIN_CONNECTIONS", 2, 0, 1000)),
+		DBMaxConns:       int32(r.integer("AXUM_DB_MAX_CONNECTIONS", 15, 1, 1000)),
+		DBMigrate:        r.boolean("AXUM_DB_MIGRATE", true),
+
+		WebAuthn: WebAuthn{
+			RPID:              strings.ToLower(r.required("AXUM_WEBAUTHN_RP_ID")),
+			Origins:           r.list("AXUM_WEBAUTHN_ORIGIN", true),
+			RPName:            r.str("AXUM_WEBAUTHN_RP_NAME", "Movie API"),
+			ChallengeTTL:      r.seconds("AXUM_WEBAUTHN_CHALLENGE_TTL_SEC", 300, 1, 86_400),
+			UserVerification:  r.oneOf("AXUM_WEBAUTHN_USER_VERIFICATION", "required", "required", "preferred", "discouraged"),
+			FakeCredentialKey: r.bytes("AXUM_WEBAUTHN_FAKE_CREDENTIAL_KEY"),
+		},
+
+		SessionTTL:        r.seconds("AXUM_SESSION_TTL_SEC", 604_800, 60, 31_536_000),
+		MovieCacheTTL:     r.seconds("AXUM_MOVIE_CACHE_TTL_SEC", 300, 1, 86_400),
+		MoviesRequireAuth: r.boolean("AXUM_MOVIES_REQUIRE_AUTH", false),
+		RateLimitPerMin:   r.integer("AXUM_RATE_LIMIT_PER_MIN", 30, 0, 1_000_000),
+		TrustedProxies:    r.cidrs("AXUM_TRUSTED_PROXIES"),
+	}
+	r.check(c)
+	if len(r.errs) > 0 {
+		return Config{}, fmt.Errorf("invalid configuration: %w", errors.Join(r.errs...))
+	}
+	return c, nil
+}
+
+// check validates relations between variables.
+func (r *reader) check(c Config) {
+	if c.DatabaseURL != "" {
+		if u, err := url.Parse(c.DatabaseURL); err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
+			r.fail("DATABASE_URL", "must be a postgres:// or postgresql:// URL")
+		}
+	}
+	if c.RedisURL != "" {
+		if u, err := url.Parse(c.RedisURL); err != nil || (u.Scheme != "redis" && u.Scheme != "rediss") {
+			r.fail("REDIS_URL", "must be a redis:// or rediss:// URL")
+		}
+	}
+	if _, _, err := net.SplitHostPort(c.BindAddr); err != nil {
+		r.fail("API_BIND_ADDR", "must be host:port")
+	}
+	if c.DBMinConns > c.DBMaxConns {
+		r.fail("AXUM_DB_MIN_CONNECTIONS", "must not exceed AXUM_DB_MAX_CONNECTIONS")
+	}
+	for _, origin := range c.WebAuthn.Origins {
+		if err := checkOrigin(origin, c.WebAuthn.RPID); err != nil {
+			r.fail("AXUM_WEBAUTHN_ORIGIN", err.Error())
+		}
+	}
+}
+
+// checkOrigin insists on a scheme://host[:port] URL whose host is the RP ID
+// or one of its subdomains: browsers refuse anything else, so it is better to
+// fail at startup than at the first sign-in.
+func checkOrigin(origin, rpID string) error {
+	u, err := url.Parse(origin)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" ||
+		(u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+		return fmt.Errorf("%q is not an origin URL (scheme://host[:port])", origin)
+	}
+	host := strings.ToLower(u.Hostname())
+	if rpID == "" || (host != rpID && !strings.HasSuffix(host, "."+rpID)) {
+		return fmt.Errorf("host of %q is not the RP ID %q or a subdomain of it", origin, rpID)
+	}
+	return nil
+}
+
+// reader collects errors while reading variables.
+type reader struct {
+	getenv func(string) string
+	errs   []error
+}
+
+func (r *reader) fail(name, why string) {
+	r.errs = append(r.errs, fmt.Errorf("%s %s", name, why))
+}
+
+func (r *reader) lookup(name string) (string, bool) {
+	v := strings.TrimSpace(r.getenv(name))
+	return v, v != ""
+}
+
+func (r *reader) required(name string) string {
+	v, ok := r.lookup(name)
+	if !ok {
+		r.fail(name, "is required")
+	}
+	return v
+}
+
+func (r *reader) str(name, def string) string {
+	if v, ok := r.lookup(name); ok {
+		return v
+	}
+	return def
+}
+
+func (r *reader) oneOf(name, def string, allowed ...string) string {
+	v, ok := r.lookup(name)
+	if !ok {
+		return def
+	}
+	for _, a := range allowed {
+		if strings.EqualFold(v, a) {
+			return a
+		}
+	}
+	r.fail(name, fmt.Sprintf("must be one of %s (got %q)", strings.Join(allowed, ", "), v))
+	return def
+}
+
+// metricsType follows the contract: "prom" enables Prometheus, any other
+// value means the no-op implementation.
+func (r *reader) metricsType(name string) string {
+	if v, _ := r.lookup(name); strings.EqualFold(v, MetricsProm) {
+		return MetricsProm
+	}
+	return MetricsNoop
+}
+
+func (r *reader) integer(name string, def, lo, hi int) int {
+	v, ok := r.lookup(name)
+	if !ok {
+		return def
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < lo || n > hi {
+		r.fail(name, fmt.Sprintf("must be a whole number from %d to %d (got %q)", lo, hi, v))
+		return def
+	}
+	return n
+}
+
+func (r *reader) seconds(name string, def, lo, hi int) time.Duration {
+	return time.Duration(r.integer(name, def, lo, hi)) * time.Second
+}
+
+func (r *reader) boolean(name string, def bool) bool {
+	v, ok := r.lookup(name)
+	if !ok {
+		return def
+	}
+	switch strings.ToLower(v) {
+	case "true", "1", "yes", "on":
+		return true
+	case "false", "0", "no", "off":
+		return false
+	}
+	r.fail(name, fmt.Sprintf("must be true or false (got %q)", v))
+	return def
+}
+
+func (r *reader) list(name string, required bool) []string {
+	v, ok := r.lookup(name)
+	if !ok {
+		if required {
+			r.fail(name, "is required")
+		}
+		return nil
+	}
+	var out []string
+	for _, item := range strings.Split(v, ",") {
+		if item = strings.TrimRight(strings.TrimSpace(item), "/"); item != "" {
+			out = append(out, item)
+		}
+	}
+	if len(out) == 0 && required {
+		r.fail(name, "is required")
+	}
+	return out
+}
+
+func (r *reader) cidrs(name string) []string {
+	items := r.list(name, false)
+	for _, item := range items {
+		if _, err := netip.ParsePrefix(item); err != nil {
+			if _, err := netip.ParseAddr(item); err != nil {
+				r.fail(name, fmt.Sprintf("must be a comma-separated list of CIDRs (bad %q)", item))
+			}
+		}
+	}
+	return items
+}
+
+// bytes reads a secret given as base64 (standard or URL alphabet) or hex;
+// at least 32 bytes, so the HMAC it keys is as strong as its output.
+func (r *reader) bytes(name string) []byte {
+	v, ok := r.lookup(name)
+	if !ok {
+		return nil
+	}
+	key, err := decodeKey(v)
+	if err != nil || len(key) < 32 {
+		r.fail(name, "must be at least 32 bytes, given as hex or base64")
+		return nil
+	}
+	return key
+}

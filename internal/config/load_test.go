@@ -1,0 +1,147 @@
+package config
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+)
+
+// env is a getenv over a map, starting from the required variables.
+func env(overrides map[string]string) func(string) string {
+	vars := map[string]string{
+		"DATABASE_URL":         "postgres://postgres@127.0.0.1:5432/movieapi",
+		"REDIS_URL":            "redis://127.0.0.1:6379/0",
+		"AXUM_WEBAUTHN_RP_ID":  "localhost",
+		"AXUM_WEBAUTHN_ORIGIN": "http://localhost:3000",
+	}
+	for k, v := range overrides {
+		vars[k] = v
+	}
+	return func(k string) string { return vars[k] }
+}
+
+func TestDefaults(t *testing.T) {
+	c, err := Load(env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := Config{
+		DatabaseURL: "postgres://postgres@127.0.0.1:5432/movieapi", RedisURL: "redis://127.0.0.1:6379/0",
+		BindAddr: "127.0.0.1:3000", MetricsType: "noop", LogLevel: "debug", LogFormat: "text", SpanEvents: "close",
+		DBRetryCount: 50, DBAcquireTimeout: 30 * time.Second, DBMinConns: 2, DBMaxConns: 15, DBMigrate: true,
+		WebAuthn: WebAuthn{
+			RPID: "localhost", Origins: []string{"http://localhost:3000"}, RPName: "Movie API",
+			ChallengeTTL: 300 * time.Second, UserVerification: "required",
+		},
+		SessionTTL: 604800 * time.Second, MovieCacheTTL: 300 * time.Second, RateLimitPerMin: 30,
+	}
+	if got, exp := fmt.Sprintf("%+v", c), fmt.Sprintf("%+v", want); got != exp {
+		t.Errorf("defaults:\n got %s\nwant %s", got, exp)
+	}
+}
+
+func TestOverrides(t *testing.T) {
+	c, err := Load(env(map[string]string{
+		"API_BIND_ADDR": "0.0.0.0:8080", "AXUM_METRICS_TYPE": "prom", "AXUM_LOG_LEVEL": "TRACE",
+		"AXUM_LOG_FORMAT": "json", "AXUM_SPAN_EVENTS": "full", "AXUM_DB_RETRY_COUNT": "0",
+		"AXUM_DB_ACQUIRE_TIMEOUT_SEC": "5", "AXUM_DB_MIN_CONNECTIONS": "1", "AXUM_DB_MAX_CONNECTIONS": "4",
+		"AXUM_DB_MIGRATE": "false", "AXUM_WEBAUTHN_RP_ID": "Example.com",
+		"AXUM_WEBAUTHN_ORIGIN":  "https://example.com, https://app.example.com/",
+		"AXUM_WEBAUTHN_RP_NAME": "Films", "AXUM_WEBAUTHN_CHALLENGE_TTL_SEC": "60",
+		"AXUM_WEBAUTHN_USER_VERIFICATION": "preferred", "AXUM_WEBAUTHN_FAKE_CREDENTIAL_KEY": strings.Repeat("ab", 32),
+		"AXUM_SESSION_TTL_SEC": "3600", "AXUM_MOVIE_CACHE_TTL_SEC": "10", "AXUM_MOVIES_REQUIRE_AUTH": "true",
+		"AXUM_RATE_LIMIT_PER_MIN": "0", "AXUM_TRUSTED_PROXIES": "10.0.0.0/8, ::1", "AXUM_REDIS_KEY_PREFIX": "a:",
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checks := []struct {
+		name      string
+		got, want any
+	}{
+		{"bind", c.BindAddr, "0.0.0.0:8080"}, {"metrics", c.MetricsType, "prom"}, {"level", c.LogLevel, "trace"},
+		{"format", c.LogFormat, "json"}, {"span", c.SpanEvents, "full"}, {"retry", c.DBRetryCount, 0},
+		{"acquire", c.DBAcquireTimeout, 5 * time.Second}, {"min", c.DBMinConns, int32(1)}, {"max", c.DBMaxConns, int32(4)},
+		{"migrate", c.DBMigrate, false}, {"rp id", c.WebAuthn.RPID, "example.com"},
+		{"origins", strings.Join(c.WebAuthn.Origins, " "), "https://example.com https://app.example.com"},
+		{"rp name", c.WebAuthn.RPName, "Films"}, {"challenge", c.WebAuthn.ChallengeTTL, time.Minute},
+		{"uv", c.WebAuthn.UserVerification, "preferred"}, {"fake key", len(c.WebAuthn.FakeCredentialKey), 32},
+		{"session", c.SessionTTL, time.Hour}, {"cache", c.MovieCacheTTL, 10 * time.Second},
+		{"auth", c.MoviesRequireAuth, true}, {"rate", c.RateLimitPerMin, 0},
+		{"proxies", strings.Join(c.TrustedProxies, " "), "10.0.0.0/8 ::1"}, {"prefix", c.RedisPrefix, "a:"},
+	}
+	for _, ch := range checks {
+		if ch.got != ch.want {
+			t.Errorf("%s = %v, want %v", ch.name, ch.got, ch.want)
+		}
+	}
+}
+
+// Any metrics type other than "prom" is the no-op, per the contract.
+func TestMetricsTypeOtherThanPromIsNoop(t *testing.T) {
+	c, err := Load(env(map[string]string{"AXUM_METRICS_TYPE": "statsd"}))
+	if err != nil || c.MetricsType != MetricsNoop {
+		t.Fatalf("got %q, %v", c.MetricsType, err)
+	}
+}
+
+func TestInvalidValuesNameTheVariable(t *testing.T) {
+	cases := map[string]string{
+		"DATABASE_URL":                      "mysql://x",
+		"REDIS_URL":                         "http://x",
+		"API_BIND_ADDR":                     "3000",
+		"AXUM_LOG_LEVEL":                    "verbose",
+		"AXUM_LOG_FORMAT":                   "xml",
+		"AXUM_SPAN_EVENTS":                  "sometimes",
+		"AXUM_DB_RETRY_COUNT":               "-1",
+		"AXUM_DB_ACQUIRE_TIMEOUT_SEC":       "soon",
+		"AXUM_DB_MIN_CONNECTIONS":           "20",
+		"AXUM_DB_MAX_CONNECTIONS":           "0",
+		"AXUM_DB_MIGRATE":                   "maybe",
+		"AXUM_WEBAUTHN_ORIGIN":              "https://evil.example",
+		"AXUM_WEBAUTHN_CHALLENGE_TTL_SEC":   "0",
+		"AXUM_WEBAUTHN_USER_VERIFICATION":   "always",
+		"AXUM_WEBAUTHN_FAKE_CREDENTIAL_KEY": "short",
+		"AXUM_SESSION_TTL_SEC":              "1.5",
+		"AXUM_MOVIE_CACHE_TTL_SEC":          "0",
+		"AXUM_MOVIES_REQUIRE_AUTH":          "yes please",
+		"AXUM_RATE_LIMIT_PER_MIN":           "-5",
+		"AXUM_TRUSTED_PROXIES":              "10.0.0.0/33",
+	}
+	for name, value := range cases {
+		_, err := Load(env(map[string]string{name: value}))
+		if err == nil || !strings.Contains(err.Error(), name) {
+			t.Errorf("%s=%q: error %v does not name the variable", name, value, err)
+		}
+	}
+}
+
+func TestRequiredVariables(t *testing.T) {
+	for _, name := range []string{"DATABASE_URL", "REDIS_URL", "AXUM_WEBAUTHN_RP_ID", "AXUM_WEBAUTHN_ORIGIN"} {
+		_, err := Load(env(map[string]string{name: ""}))
+		if err == nil || !strings.Contains(err.Error(), name+" is required") {
+			t.Errorf("without %s: %v", name, err)
+		}
+	}
+}
+
+func TestOriginMustMatchRPID(t *testing.T) {
+	for origin, ok := range map[string]bool{
+		"https://example.com":         true,
+		"https://login.example.com":   true,
+		"http://example.com:8080":     true,
+		"https://notexample.com":      false,
+		"https://example.com.evil.io": false,
+		"example.com":                 false,
+		"https://example.com/path":    false,
+		"ftp://example.com":           false,
+		"https://user@example.com":    false,
+		"https://example.com?x=1":     false,
+	} {
+		err := checkOrigin(origin, "example.com")
+		if (err == nil) != ok {
+			t.Errorf("checkOrigin(%q) = %v, want ok=%t", origin, err, ok)
+		}
+	}
+}

@@ -1,0 +1,81 @@
+package domain
+
+import (
+	"context"
+	"time"
+)
+
+// UserRepository stores accounts.
+type UserRepository interface {
+	// UserByUsername matches case-insensitively; ErrNotFound when absent.
+	UserByUsername(ctx context.Context, username string) (User, error)
+	// UserByHandle finds the user of a WebAuthn user handle; ErrNotFound.
+	UserByHandle(ctx context.Context, handle []byte) (User, error)
+	// CreateUserWithCredential writes a new user and its first credential in
+	// one transaction. ErrConflict when the username or credential id exists.
+	CreateUserWithCredential(ctx context.Context, u User, c Credential) (User, error)
+}
+
+// CredentialRepository stores passkeys.
+type CredentialRepository interface {
+	// AddCredential attaches another credential to an existing user;
+	// ErrConflict when the credential id exists.
+	AddCredential(ctx context.Context, c Credential) error
+	// CredentialsByUser lists a user's credentials oldest first.
+	CredentialsByUser(ctx context.Context, userID int64) ([]Credential, error)
+	// CredentialByID returns ErrNotFound for an unknown id.
+	CredentialByID(ctx context.Context, id []byte) (Credential, error)
+	// RecordLogin applies the counter rule atomically: it writes u only when
+	// SignCountAccepted(stored, u.SignCount) holds at the moment of the write,
+	// reports false otherwise (and then writes nothing).
+	RecordLogin(ctx context.Context, id []byte, u LoginUpdate) (bool, error)
+	// MarkCloneWarning flags a credential whose counter went backwards.
+	MarkCloneWarning(ctx context.Context, id []byte) error
+	// RenameCredential renames a credential of userID; ErrNotFound when the
+	// user has no such credential.
+	RenameCredential(ctx context.Context, userID int64, id []byte, name string) (Credential, error)
+	// DeleteCredential deletes a credential of userID: ErrNotFound when the
+	// user has no such credential, ErrConflict when it is the user's last.
+	DeleteCredential(ctx context.Context, userID int64, id []byte) error
+}
+
+// SecretRepository keeps server secrets that must be the same on every
+// instance and survive restarts.
+type SecretRepository interface {
+	// Secret returns the named secret, creating it from generate on first use
+	// (concurrent first uses agree on one value).
+	Secret(ctx context.Context, name string, generate func() ([]byte, error)) ([]byte, error)
+}
+
+// Repository is the whole PostgreSQL port.
+type Repository interface {
+	MovieRepository
+	UserRepository
+	CredentialRepository
+	SecretRepository
+	Pinger
+}
+
+// SessionStore keeps sessions and in-flight ceremony state (Redis).
+type SessionStore interface {
+	// CreateSession stores s under the token's hash for ttl and remembers it
+	// under its credential so deleting the credential can end it.
+	CreateSession(ctx context.Context, tokenHash string, s Session, ttl time.Duration) error
+	// Session returns ErrNotFound for an unknown or expired token hash.
+	Session(ctx context.Context, tokenHash string) (Session, error)
+	// DeleteSession ends one session (logout).
+	DeleteSession(ctx context.Context, tokenHash string) error
+	// EndCredentialSessions ends every session the credential created.
+	EndCredentialSessions(ctx context.Context, credentialID []byte) error
+	// PutCeremony stores ceremony state under its challenge for ttl.
+	PutCeremony(ctx context.Context, kind CeremonyKind, challenge string, state []byte, ttl time.Duration) error
+	// TakeCeremony returns and deletes the state in one step (single use);
+	// ErrNotFound when missing, expired or already taken.
+	TakeCeremony(ctx context.Context, kind CeremonyKind, challenge string) ([]byte, error)
+}
+
+// RateLimiter answers whether one more request under key fits its budget.
+type RateLimiter interface {
+	// Allow returns a *RateLimitedError when the budget is spent.
+	Allow(ctx context.Context, key string) error
+}

@@ -1,0 +1,93 @@
+package httpapi
+
+import (
+	"context"
+	"errors"
+	"math"
+	"net/http"
+	"strconv"
+
+	"movieapi/internal/domain"
+)
+
+// httpError is an error only the HTTP layer can produce (content type,
+// malformed or oversized body). Its message is safe to show.
+type httpError struct {
+	status  int
+	message string
+}
+
+func (e *httpError) Error() string { return e.message }
+
+// errorBody is the one shape of every error answer.
+type errorBody struct {
+	Error string `json:"error"`
+	// UnknownCredential lets a page call signalUnknownCredential (SPEC §7.6).
+	UnknownCredential bool `json:"unknown_credential,omitempty"`
+}
+
+// fail is the only place that turns an error into a status and a message.
+// Causes are logged with the request id, never sent.
+func (s *AppState) fail(w http.ResponseWriter, r *http.Request, err error) {
+	status, body := httpStatus(err)
+	ctx := r.Context()
+	switch {
+	case status >= 500 && ctx.Err() != nil:
+		// The client went away; nothing failed on our side.
+		s.Log.InfoContext(ctx, "client gone before the answer", "err", err)
+	case status >= 500:
+		s.Log.ErrorContext(ctx, "request failed", "status", status, "err", err)
+	default:
+		s.Log.DebugContext(ctx, "request rejected", "status", status, "err", err)
+	}
+	var limited *domain.RateLimitedError
+	if errors.As(err, &limited) {
+		secs := int(math.Ceil(limited.RetryAfter.Seconds()))
+		w.Header().Set("Retry-After", strconv.Itoa(max(secs, 1)))
+	}
+	writeJSON(w, status, body)
+}
+
+// httpStatus maps error kinds to statuses; anything unknown is a 500 whose
+// message says nothing about the cause.
+func httpStatus(err error) (int, errorBody) {
+	var he *httpError
+	if errors.As(err, &he) {
+		return he.status, errorBody{Error: he.message}
+	}
+	var limited *domain.RateLimitedError
+	if errors.As(err, &limited) {
+		return http.StatusTooManyRequests, errorBody{Error: "too many requests"}
+	}
+	var pe *domain.PublicError
+	if errors.As(err, &pe) {
+		return kindStatus(pe.Kind), errorBody{Error: pe.Message, UnknownCredential: pe.UnknownCredential}
+	}
+	for _, kind := range []error{domain.ErrInvalid, domain.ErrUnauthorized, domain.ErrNotFound, domain.ErrConflict, domain.ErrUnavailable} {
+		if errors.Is(err, kind) {
+			return kindStatus(kind), errorBody{Error: kind.Error()}
+		}
+	}
+	if errors.Is(err, context.DeadlineExceeded) {
+		return http.StatusServiceUnavailable, errorBody{Error: domain.ErrUnavailable.Error()}
+	}
+	return http.StatusInternalServerError, errorBody{Error: "internal server error"}
+}
+
+func kindStatus(kind error) int {
+	switch kind {
+	case domain.ErrInvalid:
+		return http.StatusBadRequest
+	case domain.ErrUnauthorized:
+		return http.StatusUnauthorized
+	case domain.ErrNotFound:
+		return http.StatusNotFound
+	case domain.ErrConflict:
+		return http.StatusConflict
+	case domain.ErrRateLimited:
+		return http.StatusTooManyRequests
+	case domain.ErrUnavailable:
+		return http.StatusServiceUnavailable
+	}
+	return http.StatusInternalServerError
+}

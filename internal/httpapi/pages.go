@@ -1,0 +1,85 @@
+package httpapi
+
+import (
+	"bytes"
+	"embed"
+	"html/template"
+	"net/http"
+	"path"
+	"strings"
+
+	"github.com/go-chi/chi/v5"
+)
+
+// web holds the pages and their assets, built into the binary.
+//
+//go:embed web
+var web embed.FS
+
+var landingTemplate = template.Must(template.ParseFS(web, "web/landing.html"))
+
+// pageCSP allows the page's own scripts, styles and API calls and nothing
+// else: no inline script, no third party, no framing.
+const pageCSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
+	"connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+
+// landing renders the name, the version and the route table.
+func (s *AppState) landing(w http.ResponseWriter, r *http.Request) {
+	var buf bytes.Buffer
+	data := struct {
+		Version string
+		Routes  []route
+	}{s.Version, s.routes()}
+	if err := landingTemplate.Execute(&buf, data); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writePage(w, buf.Bytes())
+}
+
+// writePage answers an HTML page with its security headers. Pages change
+// with the version only, so a short revalidated cache is fine.
+func writePage(w http.ResponseWriter, body []byte) {
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Content-Security-Policy", pageCSP)
+	h.Set("Cache-Control", "no-cache")
+	h.Set("X-Frame-Options", "DENY")
+	_, _ = w.Write(body)
+}
+
+// assetTypes are the content types of what web/ may hold; anything else is
+// not served.
+var assetTypes = map[string]string{
+	".css": "text/css; charset=utf-8",
+	".js":  "text/javascript; charset=utf-8",
+	".svg": "image/svg+xml",
+	".png": "image/png",
+}
+
+// asset serves an embedded file by name. Names are flat (no directories),
+// so a path with a slash or dot-dot never reaches the file system.
+func (s *AppState) asset(w http.ResponseWriter, r *http.Request) {
+	name := chi.URLParam(r, "name")
+	ctype, ok := assetTypes[path.Ext(name)]
+	if !ok || strings.ContainsAny(name, "/\\") || strings.HasPrefix(name, ".") {
+		s.notFound(w, r)
+		return
+	}
+	body, err := web.ReadFile("web/" + name)
+	if err != nil {
+		s.notFound(w, r)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", ctype)
+	// Assets are revalidated rather than cached for long: their names carry
+	// no version, and a stale script against a new API would break sign-in.
+	h.Set("Cache-Control", "no-cache")
+	h.Set("ETag", assetETag(body))
+	if r.Header.Get("If-None-Match") == h.Get("ETag") {
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	_, _ = w.Write(body)
+}

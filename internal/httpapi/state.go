@@ -1,0 +1,30 @@
+// Package httpapi is the HTTP face of the service: the route table, thin
+// handlers, middleware and the one mapping from errors to statuses. Handlers
+// see services and ports, never database or Redis drivers.
+package httpapi
+
+import (
+	"log/slog"
+	"net/http"
+
+	"movieapi/internal/domain"
+	"movieapi/internal/movies"
+)
+
+// AppState is every dependency of the handlers, injected once at startup.
+type AppState struct {
+	Movies *movies.Service
+
+	// Postgres and Redis answer the full health check.
+	Postgres domain.Pinger
+	Redis    domain.Pinger
+
+	Metrics        domain.Metrics
+	MetricsHandler http.Handler
+
+	Log     *slog.Logger
+	Version string
+	// LogRequestStart adds a line when a request starts to the one logged
+	// when it ends (AXUM_SPAN_EVENTS enter_exit and full).
+	LogRequestStart bool
+}

@@ -1,0 +1,109 @@
+package redis
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"time"
+
+	goredis "github.com/redis/go-redis/v9"
+
+	"movieapi/internal/domain"
+)
+
+// Timeouts of every Redis call. They are short on purpose: Redis answers in
+// well under a millisecond, and a cache that hangs is worse than no cache.
+const (
+	dialTimeout  = 2 * time.Second
+	readTimeout  = time.Second
+	writeTimeout = time.Second
+	poolTimeout  = 2 * time.Second
+)
+
+// Options configures the client.
+type Options struct {
+	URL      string
+	Prefix   string // prepended to every key; "" in production
+	PoolSize int    // 0: go-redis default (10 per CPU)
+}
+
+// Client wraps a go-redis universal client (single node or cluster).
+type Client struct {
+	rdb  goredis.UniversalClient
+	keys Keys
+}
+
+// NewClient parses the URL and builds the client; it does not dial. A URL
+// with `addr` query parameters (redis://h1:6379?addr=h2:6379&addr=h3:6379)
+// selects a cluster client, as go-redis's ParseClusterURL defines.
+func NewClient(o Options) (*Client, error) {
+	u, err := url.Parse(o.URL)
+	if err != nil {
+		return nil, errors.New("REDIS_URL is not a URL")
+	}
+	var rdb goredis.UniversalClient
+	if u.Query().Has("addr") {
+		opts, err := goredis.ParseClusterURL(o.URL)
+		if err != nil {
+			return nil, fmt.Errorf("REDIS_URL: %w", err)
+		}
+		opts.DialTimeout, opts.ReadTimeout, opts.WriteTimeout, opts.PoolTimeout = dialTimeout, readTimeout, writeTimeout, poolTimeout
+		if o.PoolSize > 0 {
+			opts.PoolSize = o.PoolSize
+		}
+		rdb = goredis.NewClusterClient(opts)
+	} else {
+		opts, err := goredis.ParseURL(o.URL)
+		if err != nil {
+			return nil, fmt.Errorf("REDIS_URL: %w", err)
+		}
+		opts.DialTimeout, opts.ReadTimeout, opts.WriteTimeout, opts.PoolTimeout = dialTimeout, readTimeout, writeTimeout, poolTimeout
+		if o.PoolSize > 0 {
+			opts.PoolSize = o.PoolSize
+		}
+		rdb = goredis.NewClient(opts)
+	}
+	return &Client{rdb: rdb, keys: Keys{Prefix: o.Prefix}}, nil
+}
+
+// Ping checks that Redis answers.
+func (c *Client) Ping(ctx context.Context) error {
+	if err := c.rdb.Ping(ctx).Err(); err != nil {
+		return domain.Unavailable(err)
+	}
+	return nil
+}
+
+// Close releases the connections.
+func (c *Client) Close() error { return c.rdb.Close() }
+
+// Raw exposes the go-redis client to other adapters in this package's
+// family (the rate limiter) and to tests.
+func (c *Client) Raw() goredis.UniversalClient { return c.rdb }
+
+// Keys names every key the service writes (SPEC §10).
+type Keys struct{ Prefix string }
+
+func (k Keys) Movie(id string) string { return k.Prefix + "movie:" + id }
+
+func (k Keys) Session(tokenHash string) string { return k.Prefix + "session:" + tokenHash }
+
+func (k Keys) CredentialSessions(credentialID string) string {
+	return k.Prefix + "sessions:credential:" + credentialID
+}
+
+func (k Keys) Ceremony(kind domain.CeremonyKind, challenge string) string {
+	return k.Prefix + "webauthn:" + string(kind) + ":" + challenge
+}
+
+func (k Keys) RateLimit(key string) string { return k.Prefix + "ratelimit:" + key }
+
+// unavailable turns a go-redis failure into the domain's 503 kind; a miss
+// (redis.Nil) is not a failure and is handled by callers before this.
+func unavailable(err error) error {
+	if err == nil {
+		return nil
+	}
+	return domain.Unavailable(err)
+}
