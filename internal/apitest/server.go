@@ -10,6 +10,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -186,4 +187,21 @@ func (r Response) ErrorMessage(t testing.TB) string {
 		t.Fatalf("error answer has content type %q", ct)
 	}
 	return msg
+}
+
+// Metric returns the value of one series from /metrics, given as it appears
+// in the exposition (name with labels), or -1 when it is absent.
+func (s *Server) Metric(t testing.TB, series string) float64 {
+	t.Helper()
+	r := s.Do(t, "GET", "/metrics", nil)
+	for _, line := range strings.Split(string(r.Body), "\n") {
+		if rest, ok := strings.CutPrefix(line, series+" "); ok {
+			v, err := strconv.ParseFloat(strings.TrimSpace(rest), 64)
+			if err != nil {
+				t.Fatalf("metric %s: %v", series, err)
+			}
+			return v
+		}
+	}
+	return -1
 }

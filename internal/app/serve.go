@@ -12,6 +12,7 @@ import (
 
 	"movieapi/internal/config"
 	"movieapi/internal/logging"
+	"movieapi/internal/redis"
 )
 
 // Server limits. Headers must arrive quickly (slow clients cannot hold a
@@ -34,6 +35,7 @@ func serve(ctx context.Context, getenv func(string) string, stdout io.Writer) er
 		return err
 	}
 	log := logging.New(stdout, cfg.LogLevel, cfg.LogFormat)
+	redis.RouteLibraryLogs(log)
 	started := time.Now()
 
 	inst, err := Build(ctx, cfg, log)

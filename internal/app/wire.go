@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"net/http"
 
@@ -10,6 +11,7 @@ import (
 	"movieapi/internal/httpapi"
 	"movieapi/internal/metrics"
 	"movieapi/internal/movies"
+	"movieapi/internal/passkeys"
 	"movieapi/internal/redis"
 )
 
@@ -21,7 +23,27 @@ func wire(_ context.Context, cfg config.Config, b backends, log *slog.Logger) (h
 	if cfg.SpanEvents == config.SpanFull {
 		steps = log
 	}
+	pk, err := passkeys.New(passkeys.Config{
+		RPID:              cfg.WebAuthn.RPID,
+		RPName:            cfg.WebAuthn.RPName,
+		Origins:           cfg.WebAuthn.Origins,
+		UserVerification:  cfg.WebAuthn.UserVerification,
+		ChallengeTTL:      cfg.WebAuthn.ChallengeTTL,
+		SessionTTL:        cfg.SessionTTL,
+		FakeCredentialKey: cfg.WebAuthn.FakeCredentialKey,
+	}, passkeys.Ports{
+		Users:       b.pg,
+		Credentials: b.pg,
+		Secrets:     b.pg,
+		Sessions:    redis.NewSessionStore(b.redis),
+		Metrics:     m,
+		Log:         log,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("passkey configuration: %w", err)
+	}
 	state := &httpapi.AppState{
+		Passkeys: pk,
 		Movies: movies.New(movies.Options{
 			Repo:     b.pg,
 			Cache:    redis.NewMovieCache(b.redis),
@@ -30,13 +52,14 @@ func wire(_ context.Context, cfg config.Config, b backends, log *slog.Logger) (h
 			Steps:    steps,
 			Log:      log,
 		}),
-		Postgres:        b.pg,
-		Redis:           b.redis,
-		Metrics:         m,
-		MetricsHandler:  metricsHandler,
-		Log:             log,
-		Version:         version,
-		LogRequestStart: cfg.SpanEvents != config.SpanClose,
+		Postgres:          b.pg,
+		Redis:             b.redis,
+		Metrics:           m,
+		MetricsHandler:    metricsHandler,
+		Log:               log,
+		Version:           version,
+		LogRequestStart:   cfg.SpanEvents != config.SpanClose,
+		MoviesRequireAuth: cfg.MoviesRequireAuth,
 	}
 	return state.Router(), nil
 }

@@ -9,11 +9,13 @@ import (
 
 	"movieapi/internal/domain"
 	"movieapi/internal/movies"
+	"movieapi/internal/passkeys"
 )
 
 // AppState is every dependency of the handlers, injected once at startup.
 type AppState struct {
-	Movies *movies.Service
+	Movies   *movies.Service
+	Passkeys *passkeys.Service
 
 	// Postgres and Redis answer the full health check.
 	Postgres domain.Pinger
@@ -27,4 +29,6 @@ type AppState struct {
 	// LogRequestStart adds a line when a request starts to the one logged
 	// when it ends (AXUM_SPAN_EVENTS enter_exit and full).
 	LogRequestStart bool
+	// MoviesRequireAuth makes movie writes need a Bearer session.
+	MoviesRequireAuth bool
 }

@@ -14,7 +14,11 @@ import (
 
 // Timeouts of every Redis call. They are short on purpose: Redis answers in
 // well under a millisecond, and a cache that hangs is worse than no cache.
+// One dial attempt per connection: go-redis's default of five with backoff
+// would hold every request for half a second while Redis is down, before its
+// dial circuit opens.
 const (
+	dialAttempts = 1
 	dialTimeout  = 2 * time.Second
 	readTimeout  = time.Second
 	writeTimeout = time.Second
@@ -49,6 +53,7 @@ func NewClient(o Options) (*Client, error) {
 			return nil, fmt.Errorf("REDIS_URL: %w", err)
 		}
 		opts.DialTimeout, opts.ReadTimeout, opts.WriteTimeout, opts.PoolTimeout = dialTimeout, readTimeout, writeTimeout, poolTimeout
+		opts.DialerRetries = dialAttempts
 		if o.PoolSize > 0 {
 			opts.PoolSize = o.PoolSize
 		}
@@ -59,6 +64,7 @@ func NewClient(o Options) (*Client, error) {
 			return nil, fmt.Errorf("REDIS_URL: %w", err)
 		}
 		opts.DialTimeout, opts.ReadTimeout, opts.WriteTimeout, opts.PoolTimeout = dialTimeout, readTimeout, writeTimeout, poolTimeout
+		opts.DialerRetries = dialAttempts
 		if o.PoolSize > 0 {
 			opts.PoolSize = o.PoolSize
 		}
