@@ -1,0 +1,117 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+
+	"github.com/jackc/pgx/v5"
+
+	"movieapi/internal/domain"
+)
+
+const (
+	// The WHERE clause is domain.SignCountAccepted evaluated under the row
+	// lock, so the check and the write are one atomic step: of two sign-ins
+	// presenting the same counter, only one can match.
+	recordLoginSQL = `
+UPDATE credentials
+SET sign_count = $2, user_verified = $3, backup_eligible = $4, backup_state = $5,
+    last_used_at = COALESCE($6, now())
+WHERE id = $1 AND ((sign_count = 0 AND $2 = 0) OR sign_count < $2)`
+
+	credentialExistsSQL = `SELECT EXISTS (SELECT 1 FROM credentials WHERE id = $1)`
+	markCloneWarningSQL = `UPDATE credentials SET clone_warning = true WHERE id = $1`
+	renameCredentialSQL = `UPDATE credentials SET name = $3 WHERE user_id = $1 AND id = $2 RETURNING ` + credentialColumns
+	lockUserSQL         = `SELECT 1 FROM users WHERE id = $1 FOR UPDATE`
+	countCredentialsSQL = `SELECT count(*), COALESCE(bool_or(id = $2), false) FROM credentials WHERE user_id = $1`
+	deleteCredentialSQL = `DELETE FROM credentials WHERE user_id = $1 AND id = $2`
+)
+
+// RecordLogin writes a successful sign-in only when the counter rule holds at
+// the moment of the write; false (and nothing written) when it does not.
+func (s *Store) RecordLogin(ctx context.Context, id []byte, u domain.LoginUpdate) (bool, error) {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	var usedAt any // nil lets the database clock fill last_used_at
+	if !u.UsedAt.IsZero() {
+		usedAt = u.UsedAt
+	}
+	tag, err := s.pool.Exec(ctx, recordLoginSQL, id, int64(u.SignCount), u.UserVerified, u.BackupEligible, u.BackupState, usedAt)
+	if err != nil {
+		return false, storeError(err)
+	}
+	if tag.RowsAffected() == 1 {
+		return true, nil
+	}
+	// Rare path (a rejected counter): tell a refused counter from a
+	// credential deleted meanwhile.
+	var exists bool
+	if err := s.pool.QueryRow(ctx, credentialExistsSQL, id).Scan(&exists); err != nil {
+		return false, storeError(err)
+	}
+	if !exists {
+		return false, domain.NotFound(msgCredentialNotFound)
+	}
+	return false, nil
+}
+
+// MarkCloneWarning flags a credential whose counter went backwards.
+func (s *Store) MarkCloneWarning(ctx context.Context, id []byte) error {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	tag, err := s.pool.Exec(ctx, markCloneWarningSQL, id)
+	if err != nil {
+		return storeError(err)
+	}
+	if tag.RowsAffected() == 0 {
+		return domain.NotFound(msgCredentialNotFound)
+	}
+	return nil
+}
+
+// RenameCredential renames one of userID's credentials and returns it.
+func (s *Store) RenameCredential(ctx context.Context, userID int64, id []byte, name string) (domain.Credential, error) {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	c, err := scanCredential(s.pool.QueryRow(ctx, renameCredentialSQL, userID, id, name))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return domain.Credential{}, domain.NotFound(msgCredentialNotFound)
+	}
+	if err != nil {
+		return domain.Credential{}, storeError(err)
+	}
+	return c, nil
+}
+
+// DeleteCredential deletes one of userID's credentials unless it is the last.
+// The user row is locked first so that concurrent deletions of one user's
+// credentials run one after the other: two requests can never remove the
+// last two passkeys between them. A credential of someone else answers the
+// same NotFound as a missing one (no probing).
+func (s *Store) DeleteCredential(ctx context.Context, userID int64, id []byte) error {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		var one int
+		if err := tx.QueryRow(ctx, lockUserSQL, userID).Scan(&one); err != nil {
+			if errors.Is(err, pgx.ErrNoRows) {
+				return domain.NotFound(msgCredentialNotFound)
+			}
+			return err
+		}
+		var total int64
+		var owned bool
+		if err := tx.QueryRow(ctx, countCredentialsSQL, userID, id).Scan(&total, &owned); err != nil {
+			return err
+		}
+		switch {
+		case !owned:
+			return domain.NotFound(msgCredentialNotFound)
+		case total == 1:
+			return domain.Conflict(msgOnlyPasskey)
+		}
+		_, err := tx.Exec(ctx, deleteCredentialSQL, userID, id)
+		return err
+	})
+	return storeError(err)
+}

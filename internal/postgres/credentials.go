@@ -1,0 +1,99 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+
+	"movieapi/internal/domain"
+)
+
+const (
+	credentialColumns = `id, user_id, public_key, algorithm, sign_count, aaguid, transports,
+attestation_format, user_verified, backup_eligible, backup_state, discoverable, name,
+clone_warning, created_at, last_used_at`
+
+	// created_at is left to the database: one clock orders every instance's
+	// credentials. clone_warning and last_used_at start at their defaults.
+	insertCredentialSQL = `
+INSERT INTO credentials (id, user_id, public_key, algorithm, sign_count, aaguid, transports,
+    attestation_format, user_verified, backup_eligible, backup_state, discoverable, name)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`
+
+	credentialByIDSQL = `SELECT ` + credentialColumns + ` FROM credentials WHERE id = $1`
+
+	// The (user_id, created_at) index serves this; id breaks ties.
+	credentialsByUserSQL = `SELECT ` + credentialColumns + `
+FROM credentials WHERE user_id = $1 ORDER BY created_at, id`
+)
+
+// execer is what a credential insert needs: the pool or a transaction.
+type execer interface {
+	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
+}
+
+// AddCredential attaches another credential to an existing user.
+func (s *Store) AddCredential(ctx context.Context, c domain.Credential) error {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	return storeError(insertCredential(ctx, s.pool, c))
+}
+
+func insertCredential(ctx context.Context, db execer, c domain.Credential) error {
+	// The columns are NOT NULL: an absent AAGUID or transport list is
+	// stored empty rather than rejected.
+	aaguid, transports := c.AAGUID, c.Transports
+	if aaguid == nil {
+		aaguid = []byte{}
+	}
+	if transports == nil {
+		transports = []string{}
+	}
+	_, err := db.Exec(ctx, insertCredentialSQL,
+		c.ID, c.UserID, c.PublicKey, c.Algorithm, int64(c.SignCount), aaguid, transports,
+		c.AttestationFormat, c.UserVerified, c.BackupEligible, c.BackupState, c.Discoverable, c.Name)
+	return err
+}
+
+// CredentialByID returns one credential, whoever owns it.
+func (s *Store) CredentialByID(ctx context.Context, id []byte) (domain.Credential, error) {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	c, err := scanCredential(s.pool.QueryRow(ctx, credentialByIDSQL, id))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return domain.Credential{}, domain.NotFound(msgCredentialNotFound)
+	}
+	if err != nil {
+		return domain.Credential{}, storeError(err)
+	}
+	return c, nil
+}
+
+// CredentialsByUser lists a user's credentials oldest first; an empty (not
+// nil) slice when there are none.
+func (s *Store) CredentialsByUser(ctx context.Context, userID int64) ([]domain.Credential, error) {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	rows, err := s.pool.Query(ctx, credentialsByUserSQL, userID)
+	if err != nil {
+		return nil, storeError(err)
+	}
+	creds, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (domain.Credential, error) {
+		return scanCredential(row)
+	})
+	if err != nil {
+		return nil, storeError(err)
+	}
+	return creds, nil
+}
+
+// scanCredential reads the columns listed in credentialColumns.
+func scanCredential(row pgx.Row) (domain.Credential, error) {
+	var c domain.Credential
+	err := row.Scan(&c.ID, &c.UserID, &c.PublicKey, &c.Algorithm, &c.SignCount, &c.AAGUID, &c.Transports,
+		&c.AttestationFormat, &c.UserVerified, &c.BackupEligible, &c.BackupState, &c.Discoverable, &c.Name,
+		&c.CloneWarning, &c.CreatedAt, &c.LastUsedAt)
+	return c, err
+}

@@ -1,0 +1,236 @@
+package postgres_test
+
+import (
+	"errors"
+	"slices"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"movieapi/internal/domain"
+	"movieapi/internal/postgres"
+)
+
+func TestAddCredentialAndListInOrder(t *testing.T) {
+	t.Parallel()
+	store := newStore(t)
+	user, first := register(t, store, "erin")
+	second := newCredential(t, "Laptop")
+	second.UserID = user.ID
+	second.AAGUID, second.Transports = nil, nil // absent values are stored empty
+	if err := store.AddCredential(t.Context(), second); err != nil {
+		t.Fatal(err)
+	}
+	err := store.AddCredential(t.Context(), second)
+	wantPublic(t, err, domain.ErrConflict, "credential already registered")
+
+	list, err := store.CredentialsByUser(t.Context(), user.ID)
+	if err != nil || len(list) != 2 {
+		t.Fatalf("CredentialsByUser = %d entries, %v", len(list), err)
+	}
+	if !slices.Equal(list[0].ID, first.ID) || !slices.Equal(list[1].ID, second.ID) {
+		t.Fatal("credentials are not listed oldest first")
+	}
+	if len(list[1].AAGUID) != 0 || list[1].Transports == nil || len(list[1].Transports) != 0 {
+		t.Fatalf("absent AAGUID/transports came back as %v / %#v", list[1].AAGUID, list[1].Transports)
+	}
+}
+
+// TestRecordLoginAppliesCounterRule walks the rule of domain.SignCountAccepted
+// through the database: 0/0 accepted, growth accepted, anything else refused
+// without a write.
+func TestRecordLoginAppliesCounterRule(t *testing.T) {
+	t.Parallel()
+	store := newStore(t)
+	ctx := t.Context()
+	_, cred := register(t, store, "frank") // stored counter 0
+	usedAt := time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)
+
+	steps := []struct {
+		count  uint32
+		accept bool
+		stored uint32 // counter afterwards
+	}{
+		{0, true, 0},  // no counter: synced passkeys report 0 every time
+		{0, true, 0},  // …and again
+		{5, true, 5},  // the counter starts moving
+		{5, false, 5}, // replay
+		{3, false, 5}, // regression
+		{0, false, 5}, // a counter cannot go back to "none"
+		{6, true, 6},
+	}
+	for _, step := range steps {
+		ok, err := store.RecordLogin(ctx, cred.ID, domain.LoginUpdate{
+			SignCount: step.count, UserVerified: false, BackupEligible: true, BackupState: false, UsedAt: usedAt,
+		})
+		if err != nil || ok != step.accept {
+			t.Fatalf("count %d: accepted=%v, %v; want %v", step.count, ok, err, step.accept)
+		}
+		got, err := store.CredentialByID(ctx, cred.ID)
+		if err != nil || got.SignCount != step.stored {
+			t.Fatalf("after count %d the stored counter is %d (%v), want %d", step.count, got.SignCount, err, step.stored)
+		}
+	}
+	got, _ := store.CredentialByID(ctx, cred.ID)
+	if got.UserVerified || got.BackupState || got.LastUsedAt == nil || !got.LastUsedAt.Equal(usedAt) {
+		t.Fatalf("accepted login did not store flags and time: %+v", got)
+	}
+
+	_, err := store.RecordLogin(ctx, randomBytes(t, 16), domain.LoginUpdate{SignCount: 1})
+	wantKind(t, err, domain.ErrNotFound)
+}
+
+// TestConcurrentLoginsWithOneCounterHaveOneWinner: twenty finishes presenting
+// the same assertion (same counter); the conditional UPDATE lets one through.
+func TestConcurrentLoginsWithOneCounterHaveOneWinner(t *testing.T) {
+	t.Parallel()
+	store := newStore(t)
+	_, cred := register(t, store, "grace")
+	if ok, err := store.RecordLogin(t.Context(), cred.ID, domain.LoginUpdate{SignCount: 10}); !ok || err != nil {
+		t.Fatalf("setup login: %v, %v", ok, err)
+	}
+	accepted := make([]bool, 20)
+	warmPool(t, store, len(accepted))
+	errs := concurrently(len(accepted), func(i int) error {
+		var err error
+		accepted[i], err = store.RecordLogin(t.Context(), cred.ID, domain.LoginUpdate{SignCount: 11, UsedAt: time.Now()})
+		return err
+	})
+	if err := errors.Join(errs...); err != nil {
+		t.Fatal(err)
+	}
+	if n := countTrue(accepted); n != 1 {
+		t.Fatalf("%d concurrent logins with one counter were accepted, want 1", n)
+	}
+}
+
+func TestMarkCloneWarning(t *testing.T) {
+	t.Parallel()
+	store := newStore(t)
+	_, cred := register(t, store, "heidi")
+	if cred.CloneWarning {
+		t.Fatal("a new credential starts flagged")
+	}
+	if err := store.MarkCloneWarning(t.Context(), cred.ID); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := store.CredentialByID(t.Context(), cred.ID); !got.CloneWarning {
+		t.Fatal("clone warning not stored")
+	}
+	wantKind(t, store.MarkCloneWarning(t.Context(), randomBytes(t, 16)), domain.ErrNotFound)
+}
+
+func TestRenameCredentialOnlyForItsOwner(t *testing.T) {
+	t.Parallel()
+	store := newStore(t)
+	owner, cred := register(t, store, "ivan")
+	other, _ := register(t, store, "judy")
+
+	renamed, err := store.RenameCredential(t.Context(), owner.ID, cred.ID, "Work laptop")
+	if err != nil || renamed.Name != "Work laptop" || !slices.Equal(renamed.ID, cred.ID) {
+		t.Fatalf("rename = %+v, %v", renamed, err)
+	}
+	_, err = store.RenameCredential(t.Context(), other.ID, cred.ID, "Stolen")
+	wantPublic(t, err, domain.ErrNotFound, "credential not found")
+	if got, _ := store.CredentialByID(t.Context(), cred.ID); got.Name != "Work laptop" {
+		t.Fatalf("another user's rename changed the name to %q", got.Name)
+	}
+}
+
+func TestDeleteCredentialRules(t *testing.T) {
+	t.Parallel()
+	store := newStore(t)
+	ctx := t.Context()
+	owner, first := register(t, store, "kim")
+	second := newCredential(t, "Backup key")
+	second.UserID = owner.ID
+	if err := store.AddCredential(ctx, second); err != nil {
+		t.Fatal(err)
+	}
+	other, foreign := register(t, store, "lee")
+
+	wantPublic(t, store.DeleteCredential(ctx, owner.ID, foreign.ID), domain.ErrNotFound, "credential not found")
+	wantPublic(t, store.DeleteCredential(ctx, owner.ID, randomBytes(t, 16)), domain.ErrNotFound, "credential not found")
+	wantKind(t, store.DeleteCredential(ctx, 987654, first.ID), domain.ErrNotFound)
+
+	if err := store.DeleteCredential(ctx, owner.ID, first.ID); err != nil {
+		t.Fatal(err)
+	}
+	_, err := store.CredentialByID(ctx, first.ID)
+	wantKind(t, err, domain.ErrNotFound)
+	wantPublic(t, store.DeleteCredential(ctx, owner.ID, second.ID), domain.ErrConflict, "cannot delete your only passkey")
+	wantPublic(t, store.DeleteCredential(ctx, other.ID, foreign.ID), domain.ErrConflict, "cannot delete your only passkey")
+	if _, err := store.CredentialByID(ctx, second.ID); err != nil {
+		t.Fatalf("the last passkey is gone: %v", err)
+	}
+}
+
+// TestConcurrentDeletesKeepOnePasskey: deleting both of a user's two
+// passkeys at once must leave one (the user row lock serialises them). Ten
+// users race at once, on connections opened beforehand, so that the two
+// transactions of a pair really overlap.
+func TestConcurrentDeletesKeepOnePasskey(t *testing.T) {
+	t.Parallel()
+	store := newStore(t)
+	const users = 10
+	owners := make([]int64, users)
+	ids := make([][]byte, 0, 2*users)
+	for i := range users {
+		owner, first := register(t, store, "user"+strconv.Itoa(i))
+		second := newCredential(t, "Second")
+		second.UserID = owner.ID
+		if err := store.AddCredential(t.Context(), second); err != nil {
+			t.Fatal(err)
+		}
+		owners[i] = owner.ID
+		ids = append(ids, first.ID, second.ID)
+	}
+	warmPool(t, store, 2*users)
+
+	errs := concurrently(len(ids), func(i int) error {
+		return store.DeleteCredential(t.Context(), owners[i/2], ids[i])
+	})
+	for i, owner := range owners {
+		a, b := errs[2*i], errs[2*i+1]
+		if (a == nil) == (b == nil) {
+			t.Fatalf("user %d: want exactly one deletion to succeed, got %v and %v", i, a, b)
+		}
+		if err := errors.Join(a, b); !errors.Is(err, domain.ErrConflict) {
+			t.Fatalf("user %d: the refused deletion failed with %v, want a conflict", i, err)
+		}
+		if list, err := store.CredentialsByUser(t.Context(), owner); err != nil || len(list) != 1 {
+			t.Fatalf("user %d: %d passkeys left (%v), want 1", i, len(list), err)
+		}
+	}
+}
+
+// warmPool opens n connections up front so that concurrent calls do not
+// wait for new connections and end up running one after the other.
+func warmPool(t *testing.T, store *postgres.Store, n int) {
+	t.Helper()
+	conns := make([]*pgxpool.Conn, 0, n)
+	defer func() {
+		for _, c := range conns {
+			c.Release()
+		}
+	}()
+	for range n {
+		c, err := store.Pool().Acquire(t.Context())
+		if err != nil {
+			t.Fatal(err)
+		}
+		conns = append(conns, c)
+	}
+}
+
+func countTrue(values []bool) int {
+	n := 0
+	for _, v := range values {
+		if v {
+			n++
+		}
+	}
+	return n
+}

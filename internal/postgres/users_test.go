@@ -1,0 +1,163 @@
+package postgres_test
+
+import (
+	"errors"
+	"slices"
+	"testing"
+	"time"
+
+	"movieapi/internal/domain"
+	"movieapi/internal/postgres"
+)
+
+func newUser(t *testing.T, username string) domain.User {
+	t.Helper()
+	return domain.User{Username: username, Handle: randomBytes(t, domain.UserHandleLength)}
+}
+
+func newCredential(t *testing.T, name string) domain.Credential {
+	t.Helper()
+	discoverable := true
+	return domain.Credential{
+		ID:                randomBytes(t, 16),
+		PublicKey:         randomBytes(t, 77),
+		Algorithm:         -7,
+		SignCount:         0,
+		AAGUID:            randomBytes(t, 16),
+		Transports:        []string{"hybrid", "internal"},
+		AttestationFormat: "none",
+		UserVerified:      true,
+		BackupEligible:    true,
+		BackupState:       true,
+		Discoverable:      &discoverable,
+		Name:              name,
+	}
+}
+
+// register creates a user with one credential and returns both as stored.
+func register(t *testing.T, store *postgres.Store, username string) (domain.User, domain.Credential) {
+	t.Helper()
+	cred := newCredential(t, "Phone")
+	user, err := store.CreateUserWithCredential(t.Context(), newUser(t, username), cred)
+	if err != nil {
+		t.Fatalf("register %s: %v", username, err)
+	}
+	stored, err := store.CredentialByID(t.Context(), cred.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return user, stored
+}
+
+func TestCreateUserWithCredentialStoresBoth(t *testing.T) {
+	t.Parallel()
+	store := newStore(t)
+	ctx := t.Context()
+	in := newUser(t, "Alice")
+	cred := newCredential(t, "YubiKey")
+	cred.SignCount = 7
+	cred.Discoverable = nil
+
+	user, err := store.CreateUserWithCredential(ctx, in, cred)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if user.ID <= 0 || user.Username != "Alice" || !slices.Equal(user.Handle, in.Handle) || user.CreatedAt.IsZero() {
+		t.Fatalf("created user = %+v", user)
+	}
+	for _, lookup := range []func() (domain.User, error){
+		func() (domain.User, error) { return store.UserByUsername(ctx, "aLICE") },
+		func() (domain.User, error) { return store.UserByHandle(ctx, in.Handle) },
+	} {
+		got, err := lookup()
+		if err != nil || got.ID != user.ID || got.Username != "Alice" {
+			t.Fatalf("lookup = %+v, %v; want user %d kept as typed", got, err, user.ID)
+		}
+	}
+
+	got, err := store.CredentialByID(ctx, cred.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := cred
+	want.UserID, want.CreatedAt = user.ID, got.CreatedAt
+	if got.CreatedAt.IsZero() || !credentialsEqual(got, want) {
+		t.Fatalf("credential round trip:\n got %+v\nwant %+v", got, want)
+	}
+	list, err := store.CredentialsByUser(ctx, user.ID)
+	if err != nil || len(list) != 1 || !slices.Equal(list[0].ID, cred.ID) {
+		t.Fatalf("CredentialsByUser = %+v, %v", list, err)
+	}
+}
+
+func TestUnknownUserIsNotFound(t *testing.T) {
+	t.Parallel()
+	store := newStore(t)
+	_, err := store.UserByUsername(t.Context(), "nobody")
+	wantKind(t, err, domain.ErrNotFound)
+	_, err = store.UserByHandle(t.Context(), randomBytes(t, 32))
+	wantKind(t, err, domain.ErrNotFound)
+	list, err := store.CredentialsByUser(t.Context(), 424242)
+	if err != nil || list == nil || len(list) != 0 {
+		t.Fatalf("credentials of a user without any = %#v, %v; want an empty list", list, err)
+	}
+}
+
+func TestUsernameIsUniqueIgnoringCase(t *testing.T) {
+	t.Parallel()
+	store := newStore(t)
+	register(t, store, "Alice")
+	second := newCredential(t, "Laptop")
+
+	_, err := store.CreateUserWithCredential(t.Context(), newUser(t, "aLiCe"), second)
+	wantPublic(t, err, domain.ErrConflict, "username is not available")
+	_, err = store.CredentialByID(t.Context(), second.ID)
+	wantKind(t, err, domain.ErrNotFound)
+}
+
+// TestDuplicateCredentialLeavesNoOrphanUser: the user insert succeeds, the
+// credential insert fails; the transaction must take the user back out.
+func TestDuplicateCredentialLeavesNoOrphanUser(t *testing.T) {
+	t.Parallel()
+	store := newStore(t)
+	_, cred := register(t, store, "bob")
+
+	_, err := store.CreateUserWithCredential(t.Context(), newUser(t, "carol"), cred)
+	wantPublic(t, err, domain.ErrConflict, "credential already registered")
+	_, err = store.UserByUsername(t.Context(), "carol")
+	wantKind(t, err, domain.ErrNotFound)
+}
+
+func TestConcurrentRegistrationsOfOneUsernameHaveOneWinner(t *testing.T) {
+	t.Parallel()
+	store := newStore(t)
+	errs := concurrently(10, func(int) error {
+		_, err := store.CreateUserWithCredential(t.Context(), newUser(t, "Dave"), newCredential(t, "Key"))
+		return err
+	})
+	wins := 0
+	for _, err := range errs {
+		switch {
+		case err == nil:
+			wins++
+		case !errors.Is(err, domain.ErrConflict):
+			t.Fatalf("unexpected error: %v", err)
+		}
+	}
+	if wins != 1 {
+		t.Fatalf("%d registrations of one username succeeded, want 1", wins)
+	}
+}
+
+func credentialsEqual(a, b domain.Credential) bool {
+	return slices.Equal(a.ID, b.ID) && a.UserID == b.UserID && slices.Equal(a.PublicKey, b.PublicKey) &&
+		a.Algorithm == b.Algorithm && a.SignCount == b.SignCount && slices.Equal(a.AAGUID, b.AAGUID) &&
+		slices.Equal(a.Transports, b.Transports) && a.AttestationFormat == b.AttestationFormat &&
+		a.UserVerified == b.UserVerified && a.BackupEligible == b.BackupEligible &&
+		a.BackupState == b.BackupState && equalPtr(a.Discoverable, b.Discoverable) && a.Name == b.Name &&
+		a.CloneWarning == b.CloneWarning && a.CreatedAt.Equal(b.CreatedAt) && equalTimePtr(a.LastUsedAt, b.LastUsedAt)
+}
+
+func equalPtr[T comparable](a, b *T) bool { return (a == nil) == (b == nil) && (a == nil || *a == *b) }
+
+func equalTimePtr(a, b *time.Time) bool { return (a == nil) == (b == nil) && (a == nil || a.Equal(*b)) }

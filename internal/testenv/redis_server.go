@@ -1,0 +1,156 @@
+package testenv
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"os/exec"
+	"strconv"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// RedisServer is a redis-server process owned by one test, for tests that
+// stop, kill or restart Redis and so must not touch the shared one. It keeps
+// no data on disk: a restart comes back empty.
+type RedisServer struct {
+	t      testing.TB
+	binary string
+	dir    string
+	port   int
+
+	mu   sync.Mutex
+	proc *redisProcess // nil while stopped
+}
+
+// redisProcess is one run of redis-server; exited closes when it ends.
+type redisProcess struct {
+	cmd    *exec.Cmd
+	output *bytes.Buffer // stdout+stderr, shown when it fails to start
+	exited chan struct{}
+}
+
+// readyTimeout bounds waiting for a fresh redis-server to answer PING. It
+// only stops a hang; the wait itself polls.
+const readyTimeout = 30 * time.Second
+
+// StartRedis starts redis-server (from PATH) on a free 127.0.0.1 port, in a
+// temporary directory, without persistence, and waits until it answers. The
+// server is stopped when the test ends.
+func StartRedis(t testing.TB) *RedisServer {
+	t.Helper()
+	binary, err := exec.LookPath("redis-server")
+	if err != nil {
+		t.Fatal("testenv: redis-server is not in PATH; install it (Debian: apt-get install redis-server)")
+	}
+	s := &RedisServer{t: t, binary: binary, dir: t.TempDir(), port: freePort(t)}
+	t.Cleanup(s.Stop)
+	s.Start()
+	return s
+}
+
+// URL is the server's redis:// URL (database 0).
+func (s *RedisServer) URL() string {
+	return "redis://127.0.0.1:" + strconv.Itoa(s.port) + "/0"
+}
+
+// Start starts the server again on the same port (after Stop or Kill) and
+// waits until it answers. Starting a running server does nothing. Call it
+// from the test's goroutine: it fails the test when the server does not come
+// up.
+func (s *RedisServer) Start() {
+	s.t.Helper()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.proc != nil {
+		return
+	}
+	cmd := exec.Command(s.binary,
+		"--port", strconv.Itoa(s.port), "--bind", "127.0.0.1",
+		"--save", "", "--appendonly", "no", "--dir", s.dir, "--daemonize", "no")
+	p := &redisProcess{cmd: cmd, output: &bytes.Buffer{}, exited: make(chan struct{})}
+	cmd.Stdout, cmd.Stderr = p.output, p.output
+	if err := cmd.Start(); err != nil {
+		s.t.Fatalf("testenv: start redis-server: %v", err)
+	}
+	go func() {
+		_ = cmd.Wait() // the exit status of a stopped or killed server is expected
+		close(p.exited)
+	}()
+	s.proc = p
+	if err := waitForPing(s.URL(), p.exited); err != nil {
+		s.stopLocked(syscall.SIGKILL)
+		s.t.Fatalf("testenv: redis-server on port %d: %v\n%s", s.port, err, p.output.String())
+	}
+}
+
+// Stop shuts the server down gracefully and waits for it to exit.
+func (s *RedisServer) Stop() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.stopLocked(syscall.SIGTERM)
+}
+
+// Kill ends the server abruptly (SIGKILL), as a crash would, and waits for
+// the process to be gone.
+func (s *RedisServer) Kill() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.stopLocked(syscall.SIGKILL)
+}
+
+func (s *RedisServer) stopLocked(sig syscall.Signal) {
+	if s.proc == nil {
+		return
+	}
+	_ = s.proc.cmd.Process.Signal(sig) // fails only if it already exited
+	<-s.proc.exited
+	s.proc = nil
+}
+
+// waitForPing polls until the server answers PING, the process exits, or
+// readyTimeout passes.
+func waitForPing(url string, exited <-chan struct{}) error {
+	opts, err := redis.ParseURL(url)
+	if err != nil {
+		return err
+	}
+	opts.MaxRetries = -1 // each poll is one attempt
+	client := redis.NewClient(opts)
+	defer client.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), readyTimeout)
+	defer cancel()
+	poll := time.NewTicker(10 * time.Millisecond)
+	defer poll.Stop()
+	for {
+		err := client.Ping(ctx).Err()
+		if err == nil {
+			return nil
+		}
+		select {
+		case <-exited:
+			return errors.New("exited before answering")
+		case <-ctx.Done():
+			return fmt.Errorf("no answer to PING within %s: %w", readyTimeout, err)
+		case <-poll.C:
+		}
+	}
+}
+
+// freePort asks the kernel for a free TCP port on 127.0.0.1. Another process
+// could take it before redis-server binds it; Start then fails loudly.
+func freePort(t testing.TB) int {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatalf("testenv: find a free port: %v", err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
+}

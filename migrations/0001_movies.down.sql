@@ -1,0 +1,2 @@
+DROP TABLE movies;
+DROP SEQUENCE movie_version_seq;

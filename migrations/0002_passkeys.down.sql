@@ -1,0 +1,3 @@
+DROP TABLE app_secrets;
+DROP TABLE credentials;
+DROP TABLE users;
