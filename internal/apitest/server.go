@@ -8,6 +8,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -81,6 +82,13 @@ func Start(t testing.TB, opts ...Option) *Server {
 // sharing one database and key space).
 func StartWith(t testing.TB, cfg config.Config) *Server {
 	t.Helper()
+	return serve(t, cfg, nil)
+}
+
+// serve builds an instance with cfg and serves it on ln, or on a fresh
+// loopback port when ln is nil.
+func serve(t testing.TB, cfg config.Config, ln net.Listener) *Server {
+	t.Helper()
 	logs := &LogBuffer{}
 	log := logging.New(logs, cfg.LogLevel, cfg.LogFormat)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
@@ -89,7 +97,13 @@ func StartWith(t testing.TB, cfg config.Config) *Server {
 	if err != nil {
 		t.Fatalf("building the service: %v", err)
 	}
-	ts := httptest.NewServer(inst.Handler)
+	ts := httptest.NewUnstartedServer(inst.Handler)
+	if ln != nil {
+		_ = ts.Listener.Close()
+		ts.Listener = ln
+	}
+	ts.Config = app.NewHTTPServer(inst.Handler, log)
+	ts.Start()
 	t.Cleanup(func() {
 		ts.Close()
 		inst.Close()

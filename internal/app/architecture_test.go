@@ -20,6 +20,7 @@ var allowedImports = map[string][]string{
 	"redis":      {"domain"},
 	"movies":     {"domain"},
 	"passkeys":   {"domain"},
+	"ratelimit":  {"domain"},
 	"httpapi":    {"domain", "movies", "passkeys", "logging"},
 	"app":        {"*"},
 	"migrations": {},

@@ -27,6 +27,20 @@ const (
 	shutdownTimeout   = 20 * time.Second
 )
 
+// NewHTTPServer returns the server with every limit of the service set.
+// Tests serve through it too, so they exercise the same timeouts.
+func NewHTTPServer(h http.Handler, log *slog.Logger) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: readHeaderTimeout,
+		ReadTimeout:       readTimeout,
+		WriteTimeout:      writeTimeout,
+		IdleTimeout:       idleTimeout,
+		MaxHeaderBytes:    maxHeaderBytes,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+}
+
 // serve runs the service until ctx is cancelled (SIGINT/SIGTERM), then stops
 // accepting, lets in-flight requests finish (bounded) and closes the pools.
 func serve(ctx context.Context, getenv func(string) string, stdout io.Writer) error {
@@ -47,16 +61,8 @@ func serve(ctx context.Context, getenv func(string) string, stdout io.Writer) er
 	if err != nil {
 		return fmt.Errorf("listening on %s (API_BIND_ADDR): %w", cfg.BindAddr, err)
 	}
-	srv := &http.Server{
-		Handler:           inst.Handler,
-		ReadHeaderTimeout: readHeaderTimeout,
-		ReadTimeout:       readTimeout,
-		WriteTimeout:      writeTimeout,
-		IdleTimeout:       idleTimeout,
-		MaxHeaderBytes:    maxHeaderBytes,
-		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
-		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
-	}
+	srv := NewHTTPServer(inst.Handler, log)
+	srv.BaseContext = func(net.Listener) context.Context { return context.WithoutCancel(ctx) }
 	log.Info("movieapi listening", "version", version, "addr", ln.Addr().String(),
 		"metrics", cfg.MetricsType, "startup", time.Since(started).Round(time.Millisecond))
 

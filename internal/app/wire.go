@@ -12,6 +12,7 @@ import (
 	"movieapi/internal/metrics"
 	"movieapi/internal/movies"
 	"movieapi/internal/passkeys"
+	"movieapi/internal/ratelimit"
 	"movieapi/internal/redis"
 )
 
@@ -60,6 +61,8 @@ func wire(_ context.Context, cfg config.Config, b backends, log *slog.Logger) (h
 		Version:           version,
 		LogRequestStart:   cfg.SpanEvents != config.SpanClose,
 		MoviesRequireAuth: cfg.MoviesRequireAuth,
+		Limiter:           newLimiter(cfg, b, log),
+		TrustedProxies:    httpapi.ParseTrustedProxies(cfg.TrustedProxies),
 	}
 	return state.Router(), nil
 }
@@ -71,4 +74,17 @@ func newMetrics(cfg config.Config) (domain.Metrics, http.Handler) {
 		return p, p.Handler()
 	}
 	return metrics.Noop{}, metrics.Noop{}.Handler()
+}
+
+// newLimiter shares the ceremony budgets through Redis, falling back to a
+// per-instance limit while Redis is unreachable; nil when limits are off.
+func newLimiter(cfg config.Config, b backends, log *slog.Logger) domain.RateLimiter {
+	if cfg.RateLimitPerMin == 0 {
+		return nil
+	}
+	return ratelimit.NewFallback(
+		redis.NewRateLimiter(b.redis, cfg.RateLimitPerMin),
+		ratelimit.NewLocal(cfg.RateLimitPerMin),
+		log,
+	)
 }

@@ -32,7 +32,7 @@ func (s *AppState) fail(w http.ResponseWriter, r *http.Request, err error) {
 	status, body := httpStatus(err)
 	ctx := r.Context()
 	switch {
-	case status >= 500 && ctx.Err() != nil:
+	case status >= 500 && errors.Is(ctx.Err(), context.Canceled):
 		// The client went away; nothing failed on our side.
 		s.Log.InfoContext(ctx, "client gone before the answer", "err", err)
 	case status >= 500:

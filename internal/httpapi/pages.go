@@ -37,6 +37,17 @@ func (s *AppState) landing(w http.ResponseWriter, r *http.Request) {
 	writePage(w, buf.Bytes())
 }
 
+// passkeysPage serves the static passkey page; its script talks to the JSON
+// API only.
+func (s *AppState) passkeysPage(w http.ResponseWriter, r *http.Request) {
+	body, err := web.ReadFile("web/passkeys.html")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writePage(w, body)
+}
+
 // writePage answers an HTML page with its security headers. Pages change
 // with the version only, so a short revalidated cache is fine.
 func writePage(w http.ResponseWriter, body []byte) {

@@ -6,6 +6,16 @@ import (
 	"github.com/go-chi/chi/v5"
 )
 
+// guard is what a route demands before its handler runs.
+type guard int
+
+const (
+	open     guard = iota // anyone
+	session               // a valid Bearer session
+	ceremony              // the abuse limits per client IP and per username
+	write                 // a Bearer session when AXUM_MOVIES_REQUIRE_AUTH is on
+)
+
 // route is one line of the API surface. The same table registers the router
 // and renders the landing page, so the two cannot drift apart.
 type route struct {
@@ -13,48 +23,58 @@ type route struct {
 	Pattern string
 	Purpose string
 	handler http.HandlerFunc
-	// Auth marks routes that need a Bearer session.
-	Auth bool
+	guard   guard
 }
 
 // routes is the whole API surface (SPEC §1).
 func (s *AppState) routes() []route {
-	writesNeedAuth := s.MoviesRequireAuth
 	return []route{
-		{"GET", "/", "Landing page: version, this table", s.landing, false},
-		{"GET", "/health", "Liveness; ?mode=full also checks PostgreSQL and Redis", s.health, false},
-		{"GET", "/metrics", "Prometheus metrics", s.MetricsHandler.ServeHTTP, false},
-		{"GET", "/assets/{name}", "Stylesheets and scripts of the pages", s.asset, false},
+		{"GET", "/", "Landing page: version, this table", s.landing, open},
+		{"GET", "/passkeys", "Passkey page: register, sign in, manage passkeys", s.passkeysPage, open},
+		{"GET", "/assets/{name}", "Stylesheets and scripts of the pages", s.asset, open},
+		{"GET", "/health", "Liveness; ?mode=full also checks PostgreSQL and Redis", s.health, open},
+		{"GET", "/metrics", "Prometheus metrics", s.MetricsHandler.ServeHTTP, open},
 
-		{"GET", "/movies/get/{id}", "Fetch a movie", s.getMovie, false},
-		{"POST", "/movies/add", "Create a movie", s.addMovie, writesNeedAuth},
-		{"PUT", "/movies/update/{id}", "Overwrite (upsert) a movie", s.updateMovie, writesNeedAuth},
-		{"DELETE", "/movies/delete/{id}", "Delete a movie", s.deleteMovie, writesNeedAuth},
+		{"GET", "/movies/get/{id}", "Fetch a movie", s.getMovie, open},
+		{"POST", "/movies/add", "Create a movie", s.addMovie, write},
+		{"PUT", "/movies/update/{id}", "Overwrite (upsert) a movie", s.updateMovie, write},
+		{"DELETE", "/movies/delete/{id}", "Delete a movie", s.deleteMovie, write},
 
-		{"POST", "/webauthn/register/start", "Begin passkey registration", s.registerStart, false},
-		{"POST", "/webauthn/register/finish", "Finish registration, store the passkey", s.registerFinish, false},
-		{"POST", "/webauthn/auth/start", "Begin passkey sign-in (with or without a username)", s.authStart, false},
-		{"POST", "/webauthn/auth/finish", "Finish sign-in, create a session", s.authFinish, false},
-		{"GET", "/webauthn/credentials", "List your passkeys", s.listCredentials, true},
-		{"PATCH", "/webauthn/credentials/{id}", "Rename one of your passkeys", s.renameCredential, true},
-		{"DELETE", "/webauthn/credentials/{id}", "Delete one of your passkeys", s.deleteCredential, true},
-		{"POST", "/webauthn/logout", "End your session", s.logout, true},
+		{"POST", "/webauthn/register/start", "Begin passkey registration", s.registerStart, ceremony},
+		{"POST", "/webauthn/register/finish", "Finish registration, store the passkey", s.registerFinish, ceremony},
+		{"POST", "/webauthn/auth/start", "Begin passkey sign-in (with or without a username)", s.authStart, ceremony},
+		{"POST", "/webauthn/auth/finish", "Finish sign-in, create a session", s.authFinish, ceremony},
+		{"GET", "/webauthn/credentials", "List your passkeys", s.listCredentials, session},
+		{"PATCH", "/webauthn/credentials/{id}", "Rename one of your passkeys", s.renameCredential, session},
+		{"DELETE", "/webauthn/credentials/{id}", "Delete one of your passkeys", s.deleteCredential, session},
+		{"POST", "/webauthn/logout", "End your session", s.logout, session},
 	}
 }
 
 // Router builds the chi router with the middleware chain, outermost first:
-// request id, observation (log line and metrics), security headers, recovery.
+// request id, observation (log line and metrics), security headers, recovery,
+// the per-request deadline; then each route's guard.
 func (s *AppState) Router() http.Handler {
 	r := chi.NewRouter()
-	r.Use(requestID, s.observe, securityHeaders, s.recoverPanics)
+	r.Use(requestID, s.observe, securityHeaders, s.recoverPanics, withDeadline)
 	for _, rt := range s.routes() {
-		h := rt.handler
-		if rt.Auth {
-			h = s.requireSession(h)
-		}
-		r.Method(rt.Method, rt.Pattern, h)
+		r.Method(rt.Method, rt.Pattern, s.guarded(rt))
 	}
 	r.NotFound(s.notFound)
 	r.MethodNotAllowed(s.methodNotAllowed(r))
 	return r
 }
+
+// guarded wraps a route's handler in what its guard demands.
+func (s *AppState) guarded(rt route) http.HandlerFunc {
+	switch {
+	case rt.guard == session, rt.guard == write && s.MoviesRequireAuth:
+		return s.requireSession(rt.handler)
+	case rt.guard == ceremony && s.Limiter != nil:
+		return s.rateLimited(rt.handler)
+	}
+	return rt.handler
+}
+
+// NeedsSession tells the landing page which routes take a Bearer token.
+func (rt route) NeedsSession() bool { return rt.guard == session }

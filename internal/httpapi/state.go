@@ -6,6 +6,7 @@ package httpapi
 import (
 	"log/slog"
 	"net/http"
+	"net/netip"
 
 	"movieapi/internal/domain"
 	"movieapi/internal/movies"
@@ -31,4 +32,9 @@ type AppState struct {
 	LogRequestStart bool
 	// MoviesRequireAuth makes movie writes need a Bearer session.
 	MoviesRequireAuth bool
+
+	// Limiter counts ceremony requests per client IP and per username; nil
+	// disables the limits. TrustedProxies may set X-Forwarded-For.
+	Limiter        domain.RateLimiter
+	TrustedProxies []netip.Prefix
 }
