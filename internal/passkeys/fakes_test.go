@@ -1,0 +1,361 @@
+package passkeys
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"movieapi/internal/domain"
+)
+
+// memStore is an in-memory implementation of every port the service uses,
+// with the semantics the ports document (case-insensitive usernames, atomic
+// counter rule, single-use ceremonies, sessions indexed by credential). It
+// counts calls and can be told to fail a method, to stand in for an outage.
+type memStore struct {
+	mu           sync.Mutex
+	nextUserID   int64
+	users        map[int64]domain.User
+	creds        []domain.Credential // insertion order is creation order
+	secrets      map[string][]byte
+	sessions     map[string]domain.Session
+	credSessions map[string][]string
+	ceremonies   map[string][]byte
+	calls        map[string]int
+	failures     map[string]error
+	// ceremonyFor, when set, answers every TakeCeremony in place of the
+	// stored ceremonies (fuzzing reaches verification without having to
+	// guess a challenge).
+	ceremonyFor func(kind domain.CeremonyKind, challenge string) []byte
+}
+
+func newMemStore() *memStore {
+	return &memStore{
+		users:        map[int64]domain.User{},
+		secrets:      map[string][]byte{},
+		sessions:     map[string]domain.Session{},
+		credSessions: map[string][]string{},
+		ceremonies:   map[string][]byte{},
+		calls:        map[string]int{},
+		failures:     map[string]error{},
+	}
+}
+
+var errOutage = domain.Unavailable(errors.New("connection refused"))
+
+// failOn makes method return err from now on.
+func (m *memStore) failOn(method string, err error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.failures[method] = err
+}
+
+func (m *memStore) callCount(method string) int {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.calls[method]
+}
+
+// enter records a call and returns the injected failure, if any. The caller
+// holds m.mu.
+func (m *memStore) enter(method string) error {
+	m.calls[method]++
+	return m.failures[method]
+}
+
+func (m *memStore) UserByUsername(_ context.Context, username string) (domain.User, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if err := m.enter("UserByUsername"); err != nil {
+		return domain.User{}, err
+	}
+	for _, u := range m.users {
+		if strings.EqualFold(u.Username, username) {
+			return u, nil
+		}
+	}
+	return domain.User{}, domain.ErrNotFound
+}
+
+func (m *memStore) UserByHandle(_ context.Context, handle []byte) (domain.User, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if err := m.enter("UserByHandle"); err != nil {
+		return domain.User{}, err
+	}
+	for _, u := range m.users {
+		if bytes.Equal(u.Handle, handle) {
+			return u, nil
+		}
+	}
+	return domain.User{}, domain.ErrNotFound
+}
+
+func (m *memStore) CreateUserWithCredential(_ context.Context, u domain.User, c domain.Credential) (domain.User, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if err := m.enter("CreateUserWithCredential"); err != nil {
+		return domain.User{}, err
+	}
+	for _, existing := range m.users {
+		if strings.EqualFold(existing.Username, u.Username) {
+			return domain.User{}, domain.ErrConflict
+		}
+	}
+	if m.credIndex(c.ID) >= 0 {
+		return domain.User{}, domain.ErrConflict
+	}
+	m.nextUserID++
+	u.ID = m.nextUserID
+	m.users[u.ID] = u
+	c.UserID = u.ID
+	m.creds = append(m.creds, c)
+	return u, nil
+}
+
+func (m *memStore) credIndex(id []byte) int {
+	return slices.IndexFunc(m.creds, func(c domain.Credential) bool { return bytes.Equal(c.ID, id) })
+}
+
+func (m *memStore) AddCredential(_ context.Context, c domain.Credential) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if err := m.enter("AddCredential"); err != nil {
+		return err
+	}
+	if m.credIndex(c.ID) >= 0 {
+		return domain.ErrConflict
+	}
+	m.creds = append(m.creds, c)
+	return nil
+}
+
+func (m *memStore) CredentialsByUser(_ context.Context, userID int64) ([]domain.Credential, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if err := m.enter("CredentialsByUser"); err != nil {
+		return nil, err
+	}
+	var out []domain.Credential
+	for _, c := range m.creds {
+		if c.UserID == userID {
+			out = append(out, c)
+		}
+	}
+	return out, nil
+}
+
+func (m *memStore) CredentialByID(_ context.Context, id []byte) (domain.Credential, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if err := m.enter("CredentialByID"); err != nil {
+		return domain.Credential{}, err
+	}
+	if i := m.credIndex(id); i >= 0 {
+		return m.creds[i], nil
+	}
+	return domain.Credential{}, domain.ErrNotFound
+}
+
+func (m *memStore) RecordLogin(_ context.Context, id []byte, u domain.LoginUpdate) (bool, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if err := m.enter("RecordLogin"); err != nil {
+		return false, err
+	}
+	i := m.credIndex(id)
+	if i < 0 || !domain.SignCountAccepted(m.creds[i].SignCount, u.SignCount) {
+		return false, nil
+	}
+	c := &m.creds[i]
+	c.SignCount, c.UserVerified, c.BackupEligible, c.BackupState = u.SignCount, u.UserVerified, u.BackupEligible, u.BackupState
+	used := u.UsedAt
+	c.LastUsedAt = &used
+	return true, nil
+}
+
+func (m *memStore) MarkCloneWarning(_ context.Context, id []byte) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if err := m.enter("MarkCloneWarning"); err != nil {
+		return err
+	}
+	if i := m.credIndex(id); i >= 0 {
+		m.creds[i].CloneWarning = true
+	}
+	return nil
+}
+
+func (m *memStore) RenameCredential(_ context.Context, userID int64, id []byte, name string) (domain.Credential, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if err := m.enter("RenameCredential"); err != nil {
+		return domain.Credential{}, err
+	}
+	i := m.credIndex(id)
+	if i < 0 || m.creds[i].UserID != userID {
+		return domain.Credential{}, domain.ErrNotFound
+	}
+	m.creds[i].Name = name
+	return m.creds[i], nil
+}
+
+func (m *memStore) DeleteCredential(_ context.Context, userID int64, id []byte) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if err := m.enter("DeleteCredential"); err != nil {
+		return err
+	}
+	i := m.credIndex(id)
+	if i < 0 || m.creds[i].UserID != userID {
+		return domain.ErrNotFound
+	}
+	owned := 0
+	for _, c := range m.creds {
+		if c.UserID == userID {
+			owned++
+		}
+	}
+	if owned == 1 {
+		return domain.ErrConflict
+	}
+	m.creds = slices.Delete(m.creds, i, i+1)
+	return nil
+}
+
+func (m *memStore) Secret(_ context.Context, name string, generate func() ([]byte, error)) ([]byte, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if err := m.enter("Secret"); err != nil {
+		return nil, err
+	}
+	if s, ok := m.secrets[name]; ok {
+		return s, nil
+	}
+	s, err := generate()
+	if err != nil {
+		return nil, err
+	}
+	m.secrets[name] = s
+	return s, nil
+}
+
+func (m *memStore) CreateSession(_ context.Context, tokenHash string, s domain.Session, _ time.Duration) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if err := m.enter("CreateSession"); err != nil {
+		return err
+	}
+	m.sessions[tokenHash] = s
+	key := string(s.CredentialID)
+	m.credSessions[key] = append(m.credSessions[key], tokenHash)
+	return nil
+}
+
+func (m *memStore) Session(_ context.Context, tokenHash string) (domain.Session, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if err := m.enter("Session"); err != nil {
+		return domain.Session{}, err
+	}
+	s, ok := m.sessions[tokenHash]
+	if !ok {
+		return domain.Session{}, domain.ErrNotFound
+	}
+	return s, nil
+}
+
+func (m *memStore) DeleteSession(_ context.Context, tokenHash string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if err := m.enter("DeleteSession"); err != nil {
+		return err
+	}
+	delete(m.sessions, tokenHash)
+	return nil
+}
+
+func (m *memStore) EndCredentialSessions(_ context.Context, credentialID []byte) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if err := m.enter("EndCredentialSessions"); err != nil {
+		return err
+	}
+	for _, hash := range m.credSessions[string(credentialID)] {
+		delete(m.sessions, hash)
+	}
+	delete(m.credSessions, string(credentialID))
+	return nil
+}
+
+func (m *memStore) PutCeremony(_ context.Context, kind domain.CeremonyKind, challenge string, state []byte, _ time.Duration) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if err := m.enter("PutCeremony"); err != nil {
+		return err
+	}
+	m.ceremonies[string(kind)+":"+challenge] = slices.Clone(state)
+	return nil
+}
+
+func (m *memStore) TakeCeremony(_ context.Context, kind domain.CeremonyKind, challenge string) ([]byte, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if err := m.enter("TakeCeremony"); err != nil {
+		return nil, err
+	}
+	if m.ceremonyFor != nil {
+		return m.ceremonyFor(kind, challenge), nil
+	}
+	key := string(kind) + ":" + challenge
+	state, ok := m.ceremonies[key]
+	if !ok {
+		return nil, domain.ErrNotFound
+	}
+	delete(m.ceremonies, key)
+	return state, nil
+}
+
+// test views
+
+func (m *memStore) userCount() int {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return len(m.users)
+}
+
+func (m *memStore) credential(id []byte) (domain.Credential, bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if i := m.credIndex(id); i >= 0 {
+		return m.creds[i], true
+	}
+	return domain.Credential{}, false
+}
+
+func (m *memStore) updateCredential(id []byte, f func(*domain.Credential)) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if i := m.credIndex(id); i >= 0 {
+		f(&m.creds[i])
+	}
+}
+
+func (m *memStore) ceremonyCount() int {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return len(m.ceremonies)
+}
+
+func (m *memStore) addUser(username string, handle []byte) domain.User {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.nextUserID++
+	u := domain.User{ID: m.nextUserID, Username: username, Handle: handle}
+	m.users[u.ID] = u
+	return u
+}

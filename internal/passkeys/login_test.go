@@ -1,0 +1,272 @@
+package passkeys
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"testing"
+
+	"github.com/descope/virtualwebauthn"
+
+	"movieapi/internal/domain"
+)
+
+func TestLoginOptionsForAKnownUser(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	d := newDevice(virtualwebauthn.KeyTypeEC2, virtualwebauthn.AuthenticatorOptions{})
+	id := h.register("alice", d, nil)
+	opts, raw := h.beginLogin("Alice", false)
+	pk := publicKeyOf(t, raw)
+	if len(opts.AllowCredentials) != 1 || opts.AllowCredentials[0] != base64.RawURLEncoding.EncodeToString(id) {
+		t.Fatalf("allowCredentials = %v", opts.AllowCredentials)
+	}
+	if pk["userVerification"] != "required" || pk["rpId"] != testRPID || pk["timeout"] != float64(300000) {
+		t.Fatalf("request options = %v", pk)
+	}
+}
+
+func TestDiscoverableLogin(t *testing.T) {
+	t.Parallel()
+	for _, conditional := range []bool{false, true} {
+		name := "modal"
+		if conditional {
+			name = "conditional"
+		}
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			h := newHarness(t)
+			d := newDevice(virtualwebauthn.KeyTypeEC2, virtualwebauthn.AuthenticatorOptions{})
+			id := h.register("Judy", d, nil)
+
+			opts, raw := h.beginLogin("", conditional)
+			if allow, ok := publicKeyOf(t, raw)["allowCredentials"]; ok && len(allow.([]any)) != 0 {
+				t.Fatalf("discoverable options carry allowCredentials %v", allow)
+			}
+			if got := string(raw); conditional != bytes.Contains(raw, []byte(`"mediation":"conditional"`)) {
+				t.Fatalf("mediation in %s, want conditional=%v", got, conditional)
+			}
+			// The virtual authenticator finds nothing through an empty
+			// allow list: it is handed the credential, and it reports the
+			// user handle it stored at registration.
+			res, err := h.svc.FinishLogin(context.Background(), "", h.assert(d, opts))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Username != "Judy" {
+				t.Fatalf("username = %q", res.Username)
+			}
+			if s := h.mustAuthenticate(res.Token); !bytes.Equal(s.CredentialID, id) {
+				t.Fatal("session names another credential")
+			}
+		})
+	}
+}
+
+func TestDiscoverableLoginRejections(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name              string
+		handle            func(alice, bob []byte) []byte
+		unknownCredential bool
+	}{
+		{name: "no user handle", handle: func(_, _ []byte) []byte { return nil }},
+		{name: "unknown user handle", handle: func(_, _ []byte) []byte { return bytes.Repeat([]byte{7}, 32) }},
+		{name: "another account's handle", handle: func(_, bob []byte) []byte { return bob }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			h := newHarness(t)
+			alice := newDevice(virtualwebauthn.KeyTypeEC2, virtualwebauthn.AuthenticatorOptions{})
+			h.register("alice", alice, nil)
+			bob := newDevice(virtualwebauthn.KeyTypeEC2, virtualwebauthn.AuthenticatorOptions{})
+			h.register("bob", bob, nil)
+
+			opts, _ := h.beginLogin("", false)
+			alice.auth.Options.UserHandle = tt.handle(alice.auth.Options.UserHandle, bob.auth.Options.UserHandle)
+			_, err := h.svc.FinishLogin(context.Background(), "", h.assert(alice, opts))
+			public := wantKind(t, err, domain.ErrUnauthorized, "authentication failed")
+			if public.UnknownCredential {
+				t.Fatal("a known credential was reported unknown")
+			}
+		})
+	}
+}
+
+func TestLoginVerificationFailures(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name              string
+		configure         func(h *harness, d *device)
+		mutate            func(t *testing.T, h *harness, opts *virtualwebauthn.AssertionOptions, credential []byte) []byte
+		finishAs          string
+		unknownCredential bool
+	}{
+		{name: "wrong origin", configure: func(h *harness, _ *device) { h.rp.Origin = "https://example.com.evil.net" }},
+		{name: "wrong RP ID", configure: func(h *harness, _ *device) { h.rp.ID = "evil.net" }},
+		{name: "user not verified", configure: func(_ *harness, d *device) { d.auth.Options.UserNotVerified = true }},
+		{name: "user not present", configure: func(_ *harness, d *device) { d.auth.Options.UserNotPresent = true }},
+		{name: "backup state without eligibility", configure: func(_ *harness, d *device) { d.auth.Options.BackupState = true }},
+		{name: "tampered clientDataJSON", mutate: func(t *testing.T, _ *harness, _ *virtualwebauthn.AssertionOptions, c []byte) []byte {
+			return editClientData(t, c, func(m map[string]any) { m["origin"] = testOrigin + ":443" })
+		}},
+		{name: "bogus signature", mutate: func(t *testing.T, _ *harness, _ *virtualwebauthn.AssertionOptions, c []byte) []byte {
+			return flipByte(t, c, "signature", 10)
+		}},
+		{name: "tampered authenticator data", mutate: func(t *testing.T, _ *harness, _ *virtualwebauthn.AssertionOptions, c []byte) []byte {
+			return flipByte(t, c, "authenticatorData", 36) // last counter byte
+		}},
+		{name: "registration response", mutate: func(t *testing.T, h *harness, opts *virtualwebauthn.AssertionOptions, _ []byte) []byte {
+			d := newDevice(virtualwebauthn.KeyTypeEC2, virtualwebauthn.AuthenticatorOptions{})
+			return []byte(virtualwebauthn.CreateAttestationResponse(h.rp, d.auth, d.cred,
+				virtualwebauthn.AttestationOptions{Challenge: opts.Challenge, RelyingPartyID: testRPID, UserID: "x"}))
+		}},
+		{name: "client data of a registration", mutate: func(t *testing.T, _ *harness, _ *virtualwebauthn.AssertionOptions, c []byte) []byte {
+			return editClientData(t, c, func(m map[string]any) { m["type"] = "webauthn.create" })
+		}},
+		{name: "assertion that does not parse", mutate: func(t *testing.T, _ *harness, _ *virtualwebauthn.AssertionOptions, c []byte) []byte {
+			return editJSON(t, c, func(m map[string]any) { m["type"] = "password" })
+		}},
+		{name: "unknown credential", unknownCredential: true, mutate: func(t *testing.T, h *harness, opts *virtualwebauthn.AssertionOptions, _ []byte) []byte {
+			stranger := newDevice(virtualwebauthn.KeyTypeEC2, virtualwebauthn.AuthenticatorOptions{})
+			return h.assert(stranger, opts)
+		}},
+		{name: "finished under another username", finishAs: "bob"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			h := newHarness(t)
+			d := newDevice(virtualwebauthn.KeyTypeEC2, virtualwebauthn.AuthenticatorOptions{})
+			h.register("alice", d, nil)
+			h.register("bob", newDevice(virtualwebauthn.KeyTypeEC2, virtualwebauthn.AuthenticatorOptions{}), nil)
+			if tt.configure != nil {
+				tt.configure(h, d)
+			}
+			opts, _ := h.beginLogin("alice", false)
+			credential := h.assert(d, opts)
+			if tt.mutate != nil {
+				credential = tt.mutate(t, h, opts, credential)
+			}
+			finishAs := "alice"
+			if tt.finishAs != "" {
+				finishAs = tt.finishAs
+			}
+			_, err := h.svc.FinishLogin(context.Background(), finishAs, credential)
+			public := wantKind(t, err, domain.ErrUnauthorized, "authentication failed")
+			if public.UnknownCredential != tt.unknownCredential {
+				t.Fatalf("UnknownCredential = %v, want %v", public.UnknownCredential, tt.unknownCredential)
+			}
+			if m := h.metrics.snapshot(); m[2] != 0 || m[3] != 1 || m[5] != 0 {
+				t.Fatalf("metrics = %v, want one failed sign-in and no session", m)
+			}
+			if h.store.ceremonyCount() != 0 {
+				t.Fatal("the ceremony survived a failed finish")
+			}
+		})
+	}
+}
+
+// A credential of user A presented in a ceremony begun for user B is refused,
+// even though it verifies cryptographically.
+func TestLoginWithAnotherUsersCredential(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	alice := newDevice(virtualwebauthn.KeyTypeEC2, virtualwebauthn.AuthenticatorOptions{})
+	h.register("alice", alice, nil)
+	h.register("bob", newDevice(virtualwebauthn.KeyTypeEC2, virtualwebauthn.AuthenticatorOptions{}), nil)
+	for _, finishAs := range []string{"bob", "", "alice"} {
+		opts, _ := h.beginLogin("bob", false)
+		_, err := h.svc.FinishLogin(context.Background(), finishAs, h.assert(alice, opts))
+		if public := wantKind(t, err, domain.ErrUnauthorized, "authentication failed"); public.UnknownCredential {
+			t.Fatal("alice's credential reported unknown")
+		}
+	}
+}
+
+func TestSignCounter(t *testing.T) {
+	t.Parallel()
+	type step struct {
+		counter uint32
+		ok      bool
+	}
+	tests := []struct {
+		name  string
+		steps []step
+	}{
+		{"no counter, repeatedly", []step{{0, true}, {0, true}, {0, true}}},
+		{"increasing", []step{{1, true}, {2, true}, {40, true}}},
+		{"equal non-zero", []step{{5, true}, {5, false}}},
+		{"lower", []step{{5, true}, {3, false}}},
+		{"back to zero", []step{{5, true}, {0, false}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			h := newHarness(t)
+			d := newDevice(virtualwebauthn.KeyTypeEC2, virtualwebauthn.AuthenticatorOptions{})
+			id := h.register("ivan", d, nil)
+			rejected := 0
+			for i, s := range tt.steps {
+				d.cred.Counter = s.counter
+				_, err := h.login("ivan", d)
+				if s.ok != (err == nil) {
+					t.Fatalf("step %d (counter %d): err = %v, want ok=%v", i, s.counter, err, s.ok)
+				}
+				if !s.ok {
+					rejected++
+					wantKind(t, err, domain.ErrUnauthorized, "authentication failed")
+				}
+			}
+			c, _ := h.store.credential(id)
+			if c.CloneWarning != (rejected > 0) {
+				t.Fatalf("clone warning = %v after %d rejections", c.CloneWarning, rejected)
+			}
+			if m := h.metrics.snapshot(); m[4] != rejected {
+				t.Fatalf("clone warnings counted = %d, want %d", m[4], rejected)
+			}
+			var last uint32
+			for _, s := range tt.steps {
+				if s.ok {
+					last = s.counter
+				}
+			}
+			if c.SignCount != last {
+				t.Fatalf("stored counter = %d, want %d", c.SignCount, last)
+			}
+		})
+	}
+}
+
+func TestBackupFlags(t *testing.T) {
+	t.Parallel()
+	t.Run("eligibility flip is recorded, not a lockout", func(t *testing.T) {
+		t.Parallel()
+		h := newHarness(t)
+		d := newDevice(virtualwebauthn.KeyTypeEC2, virtualwebauthn.AuthenticatorOptions{})
+		id := h.register("kim", d, nil)
+		d.auth.Options.BackupEligible, d.auth.Options.BackupState = true, true
+		h.mustLogin("kim", d)
+		if c, _ := h.store.credential(id); !c.BackupEligible || !c.BackupState {
+			t.Fatalf("flags not stored: %+v", c)
+		}
+		d.auth.Options.BackupEligible, d.auth.Options.BackupState = false, false
+		h.mustLogin("kim", d)
+		if c, _ := h.store.credential(id); c.BackupEligible || c.BackupState {
+			t.Fatalf("flags not stored: %+v", c)
+		}
+	})
+	t.Run("backup state without eligibility is refused", func(t *testing.T) {
+		t.Parallel()
+		h := newHarness(t)
+		d := newDevice(virtualwebauthn.KeyTypeEC2, virtualwebauthn.AuthenticatorOptions{BackupEligible: true})
+		id := h.register("lee", d, nil)
+		d.auth.Options.BackupEligible, d.auth.Options.BackupState = false, true
+		_, err := h.login("lee", d)
+		wantKind(t, err, domain.ErrUnauthorized, "authentication failed")
+		if c, _ := h.store.credential(id); !c.BackupEligible || c.LastUsedAt != nil {
+			t.Fatalf("a refused sign-in changed the credential: %+v", c)
+		}
+	})
+}

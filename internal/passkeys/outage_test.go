@@ -1,0 +1,141 @@
+package passkeys
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"github.com/descope/virtualwebauthn"
+
+	"movieapi/internal/domain"
+)
+
+// TestBackendOutagesPassThrough: whatever backend call fails, the caller sees
+// an outage (503), never a verification failure or a 401.
+func TestBackendOutagesPassThrough(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	// Each case prepares what it needs with everything working, then breaks
+	// one port method and runs one operation.
+	type fixture struct {
+		h      *harness
+		dev    *device
+		userID int64
+	}
+	setup := func(t *testing.T) fixture {
+		h := newHarness(t)
+		d := newDevice(virtualwebauthn.KeyTypeEC2, virtualwebauthn.AuthenticatorOptions{})
+		h.register("uma", d, nil)
+		u, _ := h.store.UserByUsername(ctx, "uma")
+		return fixture{h: h, dev: d, userID: u.ID}
+	}
+	tests := []struct {
+		method string
+		run    func(t *testing.T, f fixture) error
+	}{
+		{"UserByUsername", func(t *testing.T, f fixture) error {
+			_, err := f.h.svc.BeginRegistration(ctx, "victor", "", nil)
+			return err
+		}},
+		{"PutCeremony", func(t *testing.T, f fixture) error {
+			_, err := f.h.svc.BeginRegistration(ctx, "victor", "", nil)
+			return err
+		}},
+		{"CredentialsByUser", func(t *testing.T, f fixture) error {
+			s := domain.Session{UserID: f.userID}
+			_, err := f.h.svc.BeginRegistration(ctx, "uma", "", &s)
+			return err
+		}},
+		{"TakeCeremony", func(t *testing.T, f fixture) error {
+			opts, _ := f.h.beginRegistration("victor", nil)
+			_, err := f.h.svc.FinishRegistration(ctx, "victor", f.h.attest(f.dev, opts), "")
+			return err
+		}},
+		{"CreateUserWithCredential", func(t *testing.T, f fixture) error {
+			opts, _ := f.h.beginRegistration("victor", nil)
+			d := newDevice(virtualwebauthn.KeyTypeEC2, virtualwebauthn.AuthenticatorOptions{})
+			_, err := f.h.svc.FinishRegistration(ctx, "victor", f.h.attest(d, opts), "")
+			return err
+		}},
+		{"AddCredential", func(t *testing.T, f fixture) error {
+			s := domain.Session{UserID: f.userID}
+			opts, _ := f.h.beginRegistration("uma", &s)
+			d := newDevice(virtualwebauthn.KeyTypeEC2, virtualwebauthn.AuthenticatorOptions{})
+			_, err := f.h.svc.FinishRegistration(ctx, "uma", f.h.attest(d, opts), "")
+			return err
+		}},
+		{"Secret", func(t *testing.T, f fixture) error {
+			_, err := f.h.svc.BeginLogin(ctx, "ghost", false)
+			return err
+		}},
+		{"CredentialByID", func(t *testing.T, f fixture) error {
+			_, err := f.h.login("uma", f.dev)
+			return err
+		}},
+		{"UserByHandle", func(t *testing.T, f fixture) error {
+			opts, _ := f.h.beginLogin("", false)
+			_, err := f.h.svc.FinishLogin(ctx, "", f.h.assert(f.dev, opts))
+			return err
+		}},
+		{"RecordLogin", func(t *testing.T, f fixture) error {
+			_, err := f.h.login("uma", f.dev)
+			return err
+		}},
+		{"MarkCloneWarning", func(t *testing.T, f fixture) error {
+			f.dev.cred.Counter = 3
+			f.h.mustLogin("uma", f.dev)
+			_, err := f.h.login("uma", f.dev) // same counter again
+			return err
+		}},
+		{"CreateSession", func(t *testing.T, f fixture) error {
+			_, err := f.h.login("uma", f.dev)
+			return err
+		}},
+		{"RenameCredential", func(t *testing.T, f fixture) error {
+			_, err := f.h.svc.RenameCredential(ctx, f.userID, f.dev.cred.ID, "new")
+			return err
+		}},
+		{"DeleteCredential", func(t *testing.T, f fixture) error {
+			return f.h.svc.DeleteCredential(ctx, f.userID, f.dev.cred.ID)
+		}},
+	}
+	for _, failure := range []struct {
+		name string
+		err  error
+	}{{"classified", errOutage}, {"unclassified", errors.New("driver: broken pipe")}} {
+		for _, tt := range tests {
+			t.Run(failure.name+"/"+tt.method, func(t *testing.T) {
+				t.Parallel()
+				f := setup(t)
+				f.h.store.failOn(tt.method, failure.err)
+				err := tt.run(t, f)
+				if !errors.Is(err, domain.ErrUnavailable) {
+					t.Fatalf("err = %v, want unavailable", err)
+				}
+				for _, wrong := range []error{domain.ErrInvalid, domain.ErrUnauthorized, domain.ErrNotFound, domain.ErrConflict} {
+					if errors.Is(err, wrong) {
+						t.Fatalf("outage reported as %v too: %v", wrong, err)
+					}
+				}
+				if f.h.store.callCount(tt.method) == 0 {
+					t.Fatalf("%s was never called: the case tests nothing", tt.method)
+				}
+			})
+		}
+	}
+}
+
+func TestFailedSecretFetchIsNotCached(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	h.store.failOn("Secret", errOutage)
+	if _, err := h.svc.BeginLogin(context.Background(), "ghost", false); !errors.Is(err, domain.ErrUnavailable) {
+		t.Fatalf("err = %v", err)
+	}
+	h.store.failOn("Secret", nil)
+	h.beginLogin("ghost", false)
+	h.beginLogin("ghost", false)
+	if got := h.store.callCount("Secret"); got != 2 {
+		t.Fatalf("Secret calls = %d, want 2 (the failed one and one success)", got)
+	}
+}

@@ -1,0 +1,120 @@
+package passkeys
+
+import (
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/go-webauthn/webauthn/webauthn"
+
+	"movieapi/internal/domain"
+)
+
+// Ports are the service's dependencies. Users, Credentials and Sessions are
+// required; Secrets is required unless Config.FakeCredentialKey is set. The
+// rest have safe defaults (no metrics, no log, the wall clock, crypto/rand).
+type Ports struct {
+	Users       domain.UserRepository
+	Credentials domain.CredentialRepository
+	Secrets     domain.SecretRepository
+	Sessions    domain.SessionStore
+	Metrics     domain.Metrics
+	Log         *slog.Logger
+	Now         func() time.Time
+	// Random supplies user handles, session tokens and the generated decoy
+	// key. It must be a CSPRNG and safe for concurrent use.
+	Random io.Reader
+}
+
+// Service runs the passkey ceremonies and the sessions they create. It is
+// safe for concurrent use.
+type Service struct {
+	cfg         Config
+	webauthn    *webauthn.WebAuthn
+	users       domain.UserRepository
+	credentials domain.CredentialRepository
+	secrets     domain.SecretRepository
+	sessions    domain.SessionStore
+	metrics     domain.Metrics
+	log         *slog.Logger
+	now         func() time.Time
+	random      io.Reader
+
+	// fakeKey is fetched from the SecretRepository on first use and kept:
+	// the secret never changes once created. A failed fetch is not cached,
+	// so a database outage at that moment does not stick.
+	fakeKeyMu sync.Mutex
+	fakeKey   []byte
+}
+
+// New validates cfg (origins against the RP ID, user verification, TTLs) and
+// returns a ready service. Its errors are meant to stop startup.
+func New(cfg Config, p Ports) (*Service, error) {
+	cfg.Origins = slices.Clone(cfg.Origins)
+	cfg.FakeCredentialKey = slices.Clone(cfg.FakeCredentialKey)
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
+	if p.Users == nil || p.Credentials == nil || p.Sessions == nil {
+		return nil, errors.New("passkeys: Users, Credentials and Sessions ports are required")
+	}
+	if p.Secrets == nil && len(cfg.FakeCredentialKey) == 0 {
+		return nil, errors.New("passkeys: a Secrets port is required when no fake credential key is configured")
+	}
+	wa, err := webauthn.New(cfg.libraryConfig())
+	if err != nil {
+		return nil, fmt.Errorf("passkeys: relying party configuration: %w", err)
+	}
+	s := &Service{
+		cfg:         cfg,
+		webauthn:    wa,
+		users:       p.Users,
+		credentials: p.Credentials,
+		secrets:     p.Secrets,
+		sessions:    p.Sessions,
+		metrics:     p.Metrics,
+		log:         p.Log,
+		now:         p.Now,
+		random:      p.Random,
+		fakeKey:     cfg.FakeCredentialKey,
+	}
+	if s.metrics == nil {
+		s.metrics = noMetrics{}
+	}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if s.random == nil {
+		s.random = rand.Reader
+	}
+	return s, nil
+}
+
+// randomBytes reads n bytes from the configured CSPRNG.
+func (s *Service) randomBytes(n int) ([]byte, error) {
+	b := make([]byte, n)
+	if _, err := io.ReadFull(s.random, b); err != nil {
+		return nil, fmt.Errorf("passkeys: reading random bytes: %w", err)
+	}
+	return b, nil
+}
+
+// noMetrics lets the service run without a metrics port (tools, tests).
+type noMetrics struct{}
+
+func (noMetrics) RequestStarted()                                    {}
+func (noMetrics) RequestFinished(string, string, int, time.Duration) {}
+func (noMetrics) MovieCreated()                                      {}
+func (noMetrics) CacheLookup(domain.CacheResult)                     {}
+func (noMetrics) Registration(bool)                                  {}
+func (noMetrics) Authentication(bool)                                {}
+func (noMetrics) CloneWarning()                                      {}
+func (noMetrics) SessionCreated()                                    {}
