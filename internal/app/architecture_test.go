@@ -11,22 +11,25 @@ import (
 // logging, retry, config) import none. Test-only helpers are not listed:
 // nothing but tests may import them.
 var allowedImports = map[string][]string{
-	"domain":     {},
-	"logging":    {},
-	"retry":      {},
-	"config":     {},
-	"metrics":    {"domain"},
-	"postgres":   {"domain", "retry", "migrations"},
-	"redis":      {"domain"},
-	"movies":     {"domain"},
-	"passkeys":   {"domain"},
-	"ratelimit":  {"domain"},
-	"httpapi":    {"domain", "movies", "passkeys", "logging"},
-	"app":        {"*"},
-	"migrations": {},
-	"cmd":        {"app"},
-	"testenv":    {"*"},
-	"apitest":    {"*"},
+	"domain":      {},
+	"logging":     {},
+	"retry":       {},
+	"config":      {},
+	"metrics":     {"domain"},
+	"postgres":    {"domain", "retry", "migrations"},
+	"redis":       {"domain"},
+	"movies":      {"domain"},
+	"passkeys":    {"domain"},
+	"ratelimit":   {"domain"},
+	"httpapi":     {"domain", "movies", "passkeys", "logging"},
+	"app":         {"*"},
+	"migrations":  {},
+	"cmd":         {"app"},
+	"testenv":     {"*"},
+	"apitest":     {"*"},
+	"authtest":    {"*"},
+	"browsertest": {"*"},
+	"faulttest":   {"*"}, // tests only: its Go files hold nothing but the package doc
 }
 
 // drivers may appear only in their adapters (and in test helpers).

@@ -27,6 +27,11 @@ const (
 	shutdownTimeout   = 20 * time.Second
 )
 
+// ReadHeaderTimeout is how long a client may take to send its request
+// headers before the server closes the connection; exported so that tests
+// of slow clients follow the server's setting instead of repeating it.
+const ReadHeaderTimeout = readHeaderTimeout
+
 // NewHTTPServer returns the server with every limit of the service set.
 // Tests serve through it too, so they exercise the same timeouts.
 func NewHTTPServer(h http.Handler, log *slog.Logger) *http.Server {
@@ -57,7 +62,7 @@ func serve(ctx context.Context, getenv func(string) string, stdout io.Writer) er
 		return err
 	}
 	defer inst.Close()
-	ln, err := net.Listen("tcp", cfg.BindAddr)
+	ln, err := (&net.ListenConfig{}).Listen(ctx, "tcp", cfg.BindAddr)
 	if err != nil {
 		return fmt.Errorf("listening on %s (API_BIND_ADDR): %w", cfg.BindAddr, err)
 	}

@@ -74,20 +74,20 @@ func httpStatus(err error) (int, errorBody) {
 	return http.StatusInternalServerError, errorBody{Error: "internal server error"}
 }
 
+// kindStatuses maps each error kind (a sentinel, compared by identity) to
+// its status.
+var kindStatuses = map[error]int{
+	domain.ErrInvalid:      http.StatusBadRequest,
+	domain.ErrUnauthorized: http.StatusUnauthorized,
+	domain.ErrNotFound:     http.StatusNotFound,
+	domain.ErrConflict:     http.StatusConflict,
+	domain.ErrRateLimited:  http.StatusTooManyRequests,
+	domain.ErrUnavailable:  http.StatusServiceUnavailable,
+}
+
 func kindStatus(kind error) int {
-	switch kind {
-	case domain.ErrInvalid:
-		return http.StatusBadRequest
-	case domain.ErrUnauthorized:
-		return http.StatusUnauthorized
-	case domain.ErrNotFound:
-		return http.StatusNotFound
-	case domain.ErrConflict:
-		return http.StatusConflict
-	case domain.ErrRateLimited:
-		return http.StatusTooManyRequests
-	case domain.ErrUnavailable:
-		return http.StatusServiceUnavailable
+	if status, ok := kindStatuses[kind]; ok {
+		return status
 	}
 	return http.StatusInternalServerError
 }

@@ -1,0 +1,68 @@
+# movieapi: `make` lists the targets.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS := -s -w -X movieapi/internal/app.version=$(VERSION)
+BINARY := bin/movieapi
+IMAGE ?= movieapi
+
+.PHONY: help run build test test-unit test-integration e2e lint fmt bench \
+	migrate-up migrate-down migrate-version startup shutdown docker up down clean
+
+help: ## list the targets
+	@awk 'BEGIN { FS = ":.*## " } /^[a-z][a-z0-9 -]*:.*## / { \
+		if (length($$1) > 18) { print "  " $$1; $$1 = "" } \
+		printf "  %-18s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
+
+run: build ## start PostgreSQL and Redis if needed, then serve (creates .env from .env.example)
+	@[[ -f .env ]] || { cp .env.example .env; echo "[run] created .env from .env.example"; }
+	@source scripts/services.sh && services_up && echo "[run] $(BINARY) serve (version $(VERSION))" && exec $(BINARY) serve
+
+build: ## build the static binary bin/movieapi
+	CGO_ENABLED=0 go build -trimpath -ldflags "$(LDFLAGS)" -o $(BINARY) ./cmd/movieapi
+
+test: ## checks, then every test with -race, fuzz targets and benchmarks (services provided)
+	scripts/test-all.sh
+
+test-unit: ## checks, then go test -short -race (no services)
+	scripts/run-unit-tests.sh
+
+test-integration: ## every test with -race, fuzz targets and benchmarks (services provided)
+	scripts/run-integration-tests.sh
+
+e2e: ## the browser tests only (headless Chromium)
+	scripts/test-all.sh --e2e
+
+lint: ## gofmt check, go vet, golangci-lint
+	scripts/test-all.sh --checks
+
+fmt: ## rewrite Go files with gofmt and goimports
+	scripts/test-all.sh --fmt
+
+bench: ## benchmarks
+	scripts/bench.sh
+
+migrate-up migrate-down migrate-version: ## movieapi migrate up|down|version against DATABASE_URL
+	@source scripts/services.sh && services_up && go run -ldflags "$(LDFLAGS)" ./cmd/movieapi migrate $(@:migrate-%=%)
+
+startup: ## only make sure PostgreSQL and Redis answer (scripts/startup.sh)
+	@scripts/startup.sh
+
+shutdown: ## stop what startup started (scripts/shutdown.sh)
+	@scripts/shutdown.sh
+
+docker: ## build the container image
+	docker build --build-arg VERSION=$(VERSION) -t $(IMAGE):$(VERSION) -t $(IMAGE):latest .
+
+up: ## docker compose: PostgreSQL, Redis, movieapi (COMPOSE_PROFILES=monitoring adds Prometheus)
+	VERSION=$(VERSION) docker compose up -d --build --wait
+
+down: ## docker compose down
+	docker compose down
+
+clean: ## stop project-local services, remove bin/, .data/ and coverage files
+	scripts/shutdown.sh --purge
+	rm -rf bin coverage.out coverage.html
