@@ -114,6 +114,19 @@ func serve(t testing.TB, cfg config.Config, ln net.Listener) *Server {
 	return &Server{URL: ts.URL, Config: cfg, Log: logs, http: ts, client: ts.Client()}
 }
 
+// Endpoint, HTTPClient and PageOrigin let helpers that speak HTTP to the
+// service (authtest) use an instance without depending on this package.
+
+// Endpoint is the base URL of the instance.
+func (s *Server) Endpoint() string { return s.URL }
+
+// HTTPClient reaches the instance.
+func (s *Server) HTTPClient() *http.Client { return s.client }
+
+// PageOrigin is the first configured WebAuthn origin: the page a browser
+// would run the ceremonies on.
+func (s *Server) PageOrigin() string { return s.Config.WebAuthn.Origins[0] }
+
 // Response is a finished request.
 type Response struct {
 	Status int
