@@ -21,6 +21,7 @@ var (
 	errMalformedJSON    = &httpError{http.StatusBadRequest, "request body is not valid JSON"}
 	errInvalidUTF8      = &httpError{http.StatusBadRequest, "request body is not valid UTF-8"}
 	errTrailingData     = &httpError{http.StatusUnprocessableEntity, "request body has data after the JSON value"}
+	errNotAnObject      = &httpError{http.StatusUnprocessableEntity, "request body must be a JSON object"}
 )
 
 // unprocessable is a 422: well-formed JSON of the wrong shape.
@@ -53,6 +54,11 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, dst any) error {
 			return unprocessable(typeMessage(typeErr))
 		}
 		return errMalformedJSON
+	}
+	// A JSON null decodes into any struct without error and would pass
+	// for an empty object; every request body is an object.
+	if bytes.HasPrefix(bytes.TrimLeft(body, " \t\r\n"), []byte("null")) {
+		return errNotAnObject
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		return errTrailingData

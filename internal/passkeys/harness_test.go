@@ -2,10 +2,6 @@ package passkeys
 
 import (
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
-	"crypto/x509"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -17,6 +13,7 @@ import (
 
 	"github.com/descope/virtualwebauthn"
 
+	"movieapi/internal/authtest"
 	"movieapi/internal/domain"
 )
 
@@ -97,37 +94,11 @@ type device struct {
 	cred virtualwebauthn.Credential
 }
 
+// newDevice returns a device holding a fresh credential. authtest draws
+// ES256 keys that virtualwebauthn encodes correctly (see
+// authtest.NewCredential), so no test fails at random on a key.
 func newDevice(keyType virtualwebauthn.KeyType, opts virtualwebauthn.AuthenticatorOptions) *device {
-	cred := virtualwebauthn.NewCredential(keyType)
-	if keyType == virtualwebauthn.KeyTypeEC2 {
-		cred = virtualwebauthn.NewCredentialWithImportedKey(keyType, fullLengthP256Key())
-	}
-	return &device{auth: virtualwebauthn.NewAuthenticatorWithOptions(opts), cred: cred}
-}
-
-// fullLengthP256Key returns a PKCS#8 P-256 key whose coordinates both start
-// with a non-zero byte. virtualwebauthn writes the COSE coordinates with
-// big.Int.Bytes, which drops leading zeros, and go-webauthn rightly refuses
-// such keys; about one key in sixty-four would otherwise fail at random.
-func fullLengthP256Key() []byte {
-	for {
-		key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-		if err != nil {
-			panic(err)
-		}
-		point, err := key.PublicKey.Bytes() // 0x04 || X (32) || Y (32)
-		if err != nil {
-			panic(err)
-		}
-		if point[1] == 0 || point[33] == 0 {
-			continue
-		}
-		der, err := x509.MarshalPKCS8PrivateKey(key)
-		if err != nil {
-			panic(err)
-		}
-		return der
-	}
+	return &device{auth: virtualwebauthn.NewAuthenticatorWithOptions(opts), cred: authtest.NewCredential(keyType)}
 }
 
 // beginRegistration starts a registration and returns the options as the

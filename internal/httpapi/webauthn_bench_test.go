@@ -1,0 +1,77 @@
+package httpapi_test
+
+import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/sha256"
+	"net/http"
+	"testing"
+
+	"movieapi/internal/apitest"
+	"movieapi/internal/authtest"
+	"movieapi/internal/config"
+)
+
+// BenchmarkSignInHTTP is a whole username-first sign-in as a client sees it:
+// auth/start and auth/finish over HTTP against the real server, PostgreSQL
+// and Redis, with an ES256 passkey that keeps no counter (as synced passkeys
+// do). The authenticator's signing, which happens on the user's device, is
+// left out of the time. Read it against BenchmarkES256VerifyBaseline, the
+// one cryptographic step the server cannot skip:
+//
+//	go test -run '^$' -bench 'SignInHTTP|ES256VerifyBaseline' -benchtime 2s -cpu 1 ./internal/httpapi
+func BenchmarkSignInHTTP(b *testing.B) {
+	// Info is the level a service under load runs at; debug would add a
+	// log line per request step to the measurement.
+	srv := apitest.Start(b, func(c *config.Config) { c.LogLevel = "info" })
+	p := authtest.NewPasskey(authtest.ES256, srv.PageOrigin())
+	authtest.Register(b, srv, "bench", p, "")
+	startBody := []byte(`{"username":"bench"}`)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		status, start, err := authtest.Post(b.Context(), srv, "/webauthn/auth/start", startBody, "")
+		if err != nil || status != http.StatusOK {
+			b.Fatalf("auth/start: %d %s %v", status, start, err)
+		}
+		b.StopTimer()
+		credential, err := p.Assert(start)
+		if err != nil {
+			b.Fatal(err)
+		}
+		finish := authtest.FinishRequest("bench", credential)
+		b.StartTimer()
+		status, answer, err := authtest.Post(b.Context(), srv, "/webauthn/auth/finish", finish, "")
+		if err != nil || status != http.StatusOK {
+			b.Fatalf("auth/finish: %d %s %v", status, answer, err)
+		}
+	}
+}
+
+// BenchmarkES256VerifyBaseline is one bare ECDSA P-256 verification of a
+// message shaped like an assertion's (authenticator data followed by the
+// SHA-256 of the client data), hashing included: the floor under
+// BenchmarkSignInHTTP.
+func BenchmarkES256VerifyBaseline(b *testing.B) {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		b.Fatal(err)
+	}
+	clientData := []byte(`{"type":"webauthn.get","challenge":"MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY","origin":"http://localhost","crossOrigin":false}`)
+	clientDataHash := sha256.Sum256(clientData)
+	message := append(make([]byte, 37), clientDataHash[:]...) // rpIdHash, flags, counter
+	digest := sha256.Sum256(message)
+	sig, err := ecdsa.SignASN1(rand.Reader, key, digest[:])
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		sum := sha256.Sum256(message)
+		if !ecdsa.VerifyASN1(&key.PublicKey, sum[:], sig) {
+			b.Fatal("signature does not verify")
+		}
+	}
+}
