@@ -29,13 +29,14 @@ var allowedImports = map[string][]string{
 	"apitest":     {"*"},
 	"authtest":    {"*"},
 	"browsertest": {"*"},
-	"faulttest":   {"*"}, // tests only: its Go files hold nothing but the package doc
+	"faulttest":   {"*"},        // tests only: its Go files hold nothing but the package doc
+	"bench":       {"authtest"}, // the load driver and baseline server of scripts/bench.sh
 }
 
 // drivers may appear only in their adapters (and in test helpers).
 var drivers = map[string][]string{
 	"github.com/jackc/pgx":      {"postgres", "testenv"},
-	"github.com/redis/go-redis": {"redis", "testenv", "apitest"},
+	"github.com/redis/go-redis": {"redis", "testenv", "apitest", "bench"},
 	"github.com/prometheus":     {"metrics"},
 	"github.com/golang-migrate": {"postgres", "testenv"},
 	"github.com/go-webauthn":    {"passkeys", "httpapi"},

@@ -62,6 +62,11 @@ func serve(ctx context.Context, getenv func(string) string, stdout io.Writer) er
 		return err
 	}
 	defer inst.Close()
+	admin, err := startAdmin(ctx, cfg.AdminBindAddr, log)
+	if err != nil {
+		return err
+	}
+	defer admin.stop()
 	ln, err := (&net.ListenConfig{}).Listen(ctx, "tcp", cfg.BindAddr)
 	if err != nil {
 		return fmt.Errorf("listening on %s (API_BIND_ADDR): %w", cfg.BindAddr, err)

@@ -16,13 +16,17 @@ import (
 // well under a millisecond, and a cache that hangs is worse than no cache.
 // One dial attempt per connection: go-redis's default of five with backoff
 // would hold every request for half a second while Redis is down, before its
-// dial circuit opens.
+// dial circuit opens. One command retry, after a short pause, is kept: it
+// replaces a pooled connection that died with a restarted Redis, which three
+// retries with up to 512 ms of backoff would do no better, only slower.
 const (
-	dialAttempts = 1
-	dialTimeout  = 2 * time.Second
-	readTimeout  = time.Second
-	writeTimeout = time.Second
-	poolTimeout  = 2 * time.Second
+	dialAttempts    = 1
+	commandRetries  = 1
+	retryBackoffMax = 8 * time.Millisecond
+	dialTimeout     = 2 * time.Second
+	readTimeout     = time.Second
+	writeTimeout    = time.Second
+	poolTimeout     = 2 * time.Second
 )
 
 // Options configures the client.
@@ -54,6 +58,7 @@ func NewClient(o Options) (*Client, error) {
 		}
 		opts.DialTimeout, opts.ReadTimeout, opts.WriteTimeout, opts.PoolTimeout = dialTimeout, readTimeout, writeTimeout, poolTimeout
 		opts.DialerRetries = dialAttempts
+		opts.MaxRetries, opts.MaxRetryBackoff = commandRetries, retryBackoffMax
 		if o.PoolSize > 0 {
 			opts.PoolSize = o.PoolSize
 		}
@@ -65,6 +70,7 @@ func NewClient(o Options) (*Client, error) {
 		}
 		opts.DialTimeout, opts.ReadTimeout, opts.WriteTimeout, opts.PoolTimeout = dialTimeout, readTimeout, writeTimeout, poolTimeout
 		opts.DialerRetries = dialAttempts
+		opts.MaxRetries, opts.MaxRetryBackoff = commandRetries, retryBackoffMax
 		if o.PoolSize > 0 {
 			opts.PoolSize = o.PoolSize
 		}

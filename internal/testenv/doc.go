@@ -1,6 +1,7 @@
 // Package testenv gives tests real, isolated backends: a fresh PostgreSQL
 // database cloned from a migrated template, a private Redis key prefix on a
-// shared server, or a throwaway redis-server process of their own.
+// shared server, or a throwaway redis-server process or PostgreSQL cluster
+// of their own, for tests that stop, kill and restart it.
 //
 // Servers come from TEST_DATABASE_URL / TEST_REDIS_URL when set, else from
 // testcontainers when a Docker engine answers; otherwise the test fails with a

@@ -1,0 +1,79 @@
+package faulttest
+
+import (
+	"testing"
+
+	"movieapi/internal/apitest"
+	"movieapi/internal/testenv"
+)
+
+// Answers to wait for in each phase of a PostgreSQL outage. Refused
+// connections fail at once, so the outage can see more requests than the
+// Redis one in less time.
+const (
+	pgAnswersUp        = 300
+	pgAnswersDown      = 600
+	pgAnswersRecovered = 300
+)
+
+// PostgreSQL stopped (fast shutdown) or killed (a crash, then recovery)
+// under a steady mixed load: what needs the database answers the contract's
+// 503 with its JSON body, never a 500 and never a hang; afterwards the pool
+// reconnects by itself, without a restart of the service; every write that
+// was confirmed is stored with the confirmed content.
+func TestPostgresRestartDuringLoad(t *testing.T) {
+	testenv.RequireIntegration(t)
+	for _, variant := range []struct {
+		name  string
+		fault func(*testenv.PostgresServer)
+	}{
+		{"stop", (*testenv.PostgresServer).Stop},
+		{"kill", (*testenv.PostgresServer).Kill},
+	} {
+		t.Run(variant.name, func(t *testing.T) {
+			pg := testenv.StartPostgres(t)
+			rs := testenv.StartRedis(t) // a Redis of its own, to count its clients afterwards
+			cfg := apitest.DefaultConfig(t)
+			cfg.DatabaseURL, cfg.RedisURL = pg.MigratedURL(), rs.URL()
+			leaks := beginLeakCheck()
+
+			var l *load
+			t.Run("load", func(t *testing.T) {
+				l = startLoad(t, apitest.StartWith(t, cfg), postgresBackend)
+				l.waitStrict(t, phaseUp, pgAnswersUp)
+
+				l.enter(phaseFaulting)
+				variant.fault(pg)
+				l.enter(phaseDown)
+				l.waitStrict(t, phaseDown, pgAnswersDown)
+
+				l.enter(phaseRestarting)
+				pg.Start()
+				l.waitRecovery(t)
+				l.enter(phaseRecovered)
+				l.waitStrict(t, phaseRecovered, pgAnswersRecovered)
+
+				l.finish()
+				t.Log(l.summary())
+				l.fails.report(t)
+			})
+			if l == nil {
+				t.Fatal("the load did not start")
+			}
+
+			rows := l.ledger.verify(t, cfg.DatabaseURL)
+			confirmed, unconfirmed := l.ledger.counts()
+			if rows < confirmed || rows > confirmed+unconfirmed {
+				t.Errorf("%d movies stored; %d confirmed, %d more attempted", rows, confirmed, unconfirmed)
+			}
+			if unconfirmed == 0 {
+				t.Error("no write was refused: the outage did not happen under load")
+			}
+			t.Logf("%d movies confirmed, %d refused during the outage, %d stored", confirmed, unconfirmed, rows)
+
+			leaks.goroutinesBack(t)
+			postgresSessionsGone(t, cfg.DatabaseURL)
+			redisClientsGone(t, rs.URL())
+		})
+	}
+}

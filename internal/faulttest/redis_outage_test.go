@@ -1,0 +1,68 @@
+package faulttest
+
+import (
+	"testing"
+
+	"movieapi/internal/apitest"
+	"movieapi/internal/testenv"
+)
+
+// Answers to wait for in each phase of an outage. They bound the load by
+// count, not by time. While Redis is down each call to it costs go-redis's
+// three retries with backoff (about 0.1 s), so the outage phase is kept
+// shorter than the others.
+const (
+	answersUp        = 200
+	answersDown      = 100
+	answersRecovered = 200
+)
+
+// Redis killed under a steady mixed load: movies keep being served from
+// PostgreSQL, passkey ceremonies (which keep their state in Redis) answer
+// 503, nothing hangs, and once Redis is back everything succeeds again
+// without a restart of the service. No movie write is lost or doubled.
+func TestRedisKilledDuringLoad(t *testing.T) {
+	testenv.RequireIntegration(t)
+	rs := testenv.StartRedis(t)
+	cfg := apitest.DefaultConfig(t)
+	cfg.RedisURL = rs.URL()
+	leaks := beginLeakCheck()
+
+	var l *load
+	t.Run("load", func(t *testing.T) {
+		l = startLoad(t, apitest.StartWith(t, cfg), redisBackend)
+		l.waitStrict(t, phaseUp, answersUp)
+
+		l.enter(phaseFaulting)
+		rs.Kill()
+		l.enter(phaseDown)
+		l.waitStrict(t, phaseDown, answersDown)
+
+		l.enter(phaseRestarting)
+		rs.Start()
+		l.waitRecovery(t)
+		l.enter(phaseRecovered)
+		l.waitStrict(t, phaseRecovered, answersRecovered)
+
+		l.finish()
+		t.Log(l.summary())
+		l.fails.report(t)
+	})
+	if l == nil {
+		t.Fatal("the load did not start")
+	}
+
+	rows := l.ledger.verify(t, cfg.DatabaseURL)
+	confirmed, unconfirmed := l.ledger.counts()
+	if unconfirmed != 0 {
+		t.Errorf("%d movie writes were not confirmed: a Redis outage must not stop writes", unconfirmed)
+	}
+	if rows != confirmed {
+		t.Errorf("%d movies stored, %d confirmed (201s and upserts of new ids)", rows, confirmed)
+	}
+	t.Logf("%d movies confirmed and stored", confirmed)
+
+	leaks.goroutinesBack(t)
+	postgresSessionsGone(t, cfg.DatabaseURL)
+	redisClientsGone(t, rs.URL())
+}
