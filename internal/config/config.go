@@ -13,6 +13,9 @@ type Config struct {
 	RedisURL    string
 	RedisPrefix string // prepended to every Redis key, to share one Redis
 	BindAddr    string
+	// AdminBindAddr serves the net/http/pprof profiling handlers on a
+	// listener of their own; "" (the default) turns it off.
+	AdminBindAddr string
 
 	MetricsType string // "prom" or "noop"
 	LogLevel    string // trace debug info warn error

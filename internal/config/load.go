@@ -16,10 +16,11 @@ import (
 func Load(getenv func(string) string) (Config, error) {
 	r := reader{getenv: getenv}
 	c := Config{
-		DatabaseURL: r.required("DATABASE_URL"),
-		RedisURL:    r.required("REDIS_URL"),
-		RedisPrefix: r.str("AXUM_REDIS_KEY_PREFIX", ""),
-		BindAddr:    r.str("API_BIND_ADDR", "127.0.0.1:3000"),
+		DatabaseURL:   r.required("DATABASE_URL"),
+		RedisURL:      r.required("REDIS_URL"),
+		RedisPrefix:   r.str("AXUM_REDIS_KEY_PREFIX", ""),
+		BindAddr:      r.str("API_BIND_ADDR", "127.0.0.1:3000"),
+		AdminBindAddr: r.str("AXUM_ADMIN_BIND_ADDR", ""),
 
 		MetricsType: r.metricsType("AXUM_METRICS_TYPE"),
 		LogLevel:    r.oneOf("AXUM_LOG_LEVEL", "debug", "trace", "debug", "info", "warn", "error"),
@@ -68,6 +69,13 @@ func (r *reader) check(c Config) {
 	}
 	if _, _, err := net.SplitHostPort(c.BindAddr); err != nil {
 		r.fail("API_BIND_ADDR", "must be host:port")
+	}
+	if c.AdminBindAddr != "" {
+		if _, _, err := net.SplitHostPort(c.AdminBindAddr); err != nil {
+			r.fail("AXUM_ADMIN_BIND_ADDR", "must be host:port")
+		} else if c.AdminBindAddr == c.BindAddr {
+			r.fail("AXUM_ADMIN_BIND_ADDR", "must differ from API_BIND_ADDR: profiles never share the public listener")
+		}
 	}
 	if c.DBMinConns > c.DBMaxConns {
 		r.fail("AXUM_DB_MIN_CONNECTIONS", "must not exceed AXUM_DB_MAX_CONNECTIONS")

@@ -52,6 +52,7 @@ func TestOverrides(t *testing.T) {
 		"AXUM_WEBAUTHN_USER_VERIFICATION": "preferred", "AXUM_WEBAUTHN_FAKE_CREDENTIAL_KEY": strings.Repeat("ab", 32),
 		"AXUM_SESSION_TTL_SEC": "3600", "AXUM_MOVIE_CACHE_TTL_SEC": "10", "AXUM_MOVIES_REQUIRE_AUTH": "true",
 		"AXUM_RATE_LIMIT_PER_MIN": "0", "AXUM_TRUSTED_PROXIES": "10.0.0.0/8, ::1", "AXUM_REDIS_KEY_PREFIX": "a:",
+		"AXUM_ADMIN_BIND_ADDR": "127.0.0.1:6060",
 	}))
 	if err != nil {
 		t.Fatal(err)
@@ -70,6 +71,7 @@ func TestOverrides(t *testing.T) {
 		{"session", c.SessionTTL, time.Hour}, {"cache", c.MovieCacheTTL, 10 * time.Second},
 		{"auth", c.MoviesRequireAuth, true}, {"rate", c.RateLimitPerMin, 0},
 		{"proxies", strings.Join(c.TrustedProxies, " "), "10.0.0.0/8 ::1"}, {"prefix", c.RedisPrefix, "a:"},
+		{"admin", c.AdminBindAddr, "127.0.0.1:6060"},
 	}
 	for _, ch := range checks {
 		if ch.got != ch.want {
@@ -108,12 +110,21 @@ func TestInvalidValuesNameTheVariable(t *testing.T) {
 		"AXUM_MOVIES_REQUIRE_AUTH":          "yes please",
 		"AXUM_RATE_LIMIT_PER_MIN":           "-5",
 		"AXUM_TRUSTED_PROXIES":              "10.0.0.0/33",
+		"AXUM_ADMIN_BIND_ADDR":              "6060",
 	}
 	for name, value := range cases {
 		_, err := Load(env(map[string]string{name: value}))
 		if err == nil || !strings.Contains(err.Error(), name) {
 			t.Errorf("%s=%q: error %v does not name the variable", name, value, err)
 		}
+	}
+}
+
+// The profiling handlers must never end up on the public listener.
+func TestAdminAddressMustDifferFromTheAPI(t *testing.T) {
+	_, err := Load(env(map[string]string{"API_BIND_ADDR": "127.0.0.1:3000", "AXUM_ADMIN_BIND_ADDR": "127.0.0.1:3000"}))
+	if err == nil || !strings.Contains(err.Error(), "AXUM_ADMIN_BIND_ADDR") {
+		t.Fatalf("same address for both listeners: %v", err)
 	}
 }
 

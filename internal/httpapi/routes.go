@@ -34,6 +34,7 @@ func (s *AppState) routes() []route {
 		{"GET", "/assets/{name}", "Stylesheets and scripts of the pages", s.asset, open},
 		{"GET", "/health", "Liveness; ?mode=full also checks PostgreSQL and Redis", s.health, open},
 		{"GET", "/metrics", "Prometheus metrics", s.MetricsHandler.ServeHTTP, open},
+		{"GET", "/openapi.json", "OpenAPI 3.1 description of this API", s.openapi, open},
 
 		{"GET", "/movies/get/{id}", "Fetch a movie", s.getMovie, open},
 		{"POST", "/movies/add", "Create a movie", s.addMovie, write},

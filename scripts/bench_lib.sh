@@ -1,0 +1,181 @@
+# shellcheck shell=bash
+# Functions of scripts/bench.sh: measuring one run, the backends' ceilings, the Go
+# micro-benchmarks and profiles. Sourced after scripts/services.sh; they read the
+# settings bench.sh sets (WORK, DURATION, CONNECTIONS, THREADS, WARMUP, SERVICE_PID …).
+# A measurement leaves its figures in RESULT as "key=value" words.
+
+bench_log() { printf '[bench] %s\n' "$*" >&2; }
+
+# need_tool COMMAND PACKAGE: installs the Debian package (as root) when COMMAND is missing.
+# Without the recommended packages: gnuplot's would bring groff and ImageMagick along.
+need_tool() {
+	command -v "$1" >/dev/null 2>&1 && return 0
+	if [[ $EUID -ne 0 ]] || ! command -v apt-get >/dev/null 2>&1; then
+		services_fail "missing $1: install it (Debian: sudo apt-get install $2) and try again"
+		return 1
+	fi
+	if [[ -z ${SERVICES_APT_UPDATED:-} ]]; then
+		bench_log "apt-get update"
+		DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2 || return 1
+		SERVICES_APT_UPDATED=1
+	fi
+	bench_log "apt-get install $2"
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$2" >"$WORK/apt.log" 2>&1 || {
+		cat "$WORK/apt.log" >&2
+		return 1
+	}
+	command -v "$1" >/dev/null 2>&1 || services_fail "$1 not found after installing $2"
+}
+
+# answers URL: an HTTP GET of URL succeeds.
+answers() { curl -fs -o /dev/null --max-time 2 "$1"; }
+
+# free_port: a loopback TCP port nothing listens on.
+free_port() {
+	local port _
+	for _ in {1..100}; do
+		port=$((20000 + RANDOM % 30000))
+		tcp_open 127.0.0.1 "$port" || {
+			echo "$port"
+			return 0
+		}
+	done
+	services_fail "no free loopback port found"
+}
+
+# stop_process PID NAME: SIGTERM, then SIGKILL after 10 s.
+stop_process() {
+	local pid=$1 name=$2 _
+	[[ -n $pid ]] && kill -0 "$pid" 2>/dev/null || return 0
+	bench_log "stopping the $name (pid $pid)"
+	kill "$pid" 2>/dev/null
+	for _ in {1..50}; do
+		kill -0 "$pid" 2>/dev/null || return 0
+		sleep 0.2
+	done
+	kill -9 "$pid" 2>/dev/null || true
+}
+
+# field KEY WORDS: the value of key=value in WORDS.
+field() {
+	local word
+	for word in $2; do
+		[[ $word == "$1="* ]] && printf '%s\n' "${word#*=}" && return 0
+	done
+	echo 0
+}
+
+# cpu_ticks PID: user + system CPU time of the process, in clock ticks.
+cpu_ticks() { sed -E 's/^.*\) //' "/proc/$1/stat" | awk '{ print $12 + $13 }'; }
+
+# Peak resident memory (VmHWM). Writing 5 to clear_refs resets the peak (Linux ≥ 4.0),
+# so each run reports its own; where that is refused, the peak since start.
+reset_peak() { echo 5 >"/proc/$1/clear_refs" 2>/dev/null || true; }
+peak_rss_kib() { awk '/^VmHWM:/ { print $2 }' "/proc/$1/status"; }
+
+# process_usage PID TICKS_BEFORE REQUESTS: "cpu_us=… rss_mib=…" for a finished run.
+process_usage() {
+	local pid=$1 before=$2 requests=$3 ticks hz
+	ticks=$(($(cpu_ticks "$pid") - before))
+	hz=$(getconf CLK_TCK)
+	awk -v t="$ticks" -v hz="$hz" -v n="$requests" -v kib="$(peak_rss_kib "$pid")" \
+		'BEGIN { printf "cpu_us=%.0f rss_mib=%.1f", (n > 0 ? t / hz * 1e6 / n : 0), kib / 1024 }'
+}
+
+# measure_wrk BASE PATH SCRIPT [PID [SCRIPT_ARGS…]]: a warm-up, then a measured wrk run
+# against BASE+PATH; PID (default: the service) is the process whose CPU and memory count.
+measure_wrk() {
+	local base=$1 path=$2 script=$3 pid=${4:-$SERVICE_PID} out line before requests seconds
+	shift $(($# < 4 ? $# : 4))
+	if ((WARMUP > 0)); then
+		wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP}s" -s "$script" "$base$path" -- "$@" >/dev/null 2>&1 || true
+	fi
+	reset_peak "$pid"
+	before=$(cpu_ticks "$pid")
+	out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --timeout 5s -s "$script" "$base$path" -- "$@" 2>&1) || {
+		printf '%s\n' "$out" >&2
+		return 1
+	}
+	line=$(grep '^WRK ' <<<"$out") || { printf '%s\n' "$out" >&2 && return 1; }
+	requests=$(field requests "$line")
+	seconds=$(field seconds "$line")
+	RESULT=$(awk -v n="$requests" -v s="$seconds" -v p50="$(field p50_us "$line")" -v p99="$(field p99_us "$line")" \
+		-v e="$(field errors "$line")" 'BEGIN { printf "requests=%d rps=%.0f p50_ms=%.3f p99_ms=%.3f errors=%d", n, n / s, p50 / 1000, p99 / 1000, e }')
+	RESULT="$RESULT $(process_usage "$pid" "$before" "$requests")"
+	bench_log "  $RESULT"
+}
+
+# measure_signin BASE ORIGIN CONCURRENCY: the Go driver: registers CONCURRENCY users, then
+# signs them in for DURATION seconds. The registrations (a few ms of the service's CPU)
+# are counted with the sign-ins.
+measure_signin() {
+	local base=$1 origin=$2 concurrency=$3 line before
+	reset_peak "$SERVICE_PID"
+	before=$(cpu_ticks "$SERVICE_PID")
+	line=$("$WORK/signin" -url "$base" -origin "$origin" -concurrency "$concurrency" \
+		-duration "${DURATION}s" -prefix "c$concurrency-$RUN_ID-") || return 1
+	RESULT=$(awk -v r="$(field rps "$line")" -v p50="$(field p50_ms "$line")" -v p99="$(field p99_ms "$line")" \
+		-v n="$(field requests "$line")" -v e="$(field errors "$line")" \
+		'BEGIN { printf "requests=%d rps=%.0f p50_ms=%.3f p99_ms=%.3f errors=%d", n, r, p50, p99, e }')
+	RESULT="$RESULT $(process_usage "$SERVICE_PID" "$before" "$(field requests "$line")")"
+	bench_log "  $RESULT"
+}
+
+# metric SERIES: the service's current value of one Prometheus series, as an integer.
+# shellcheck disable=SC2153 # BASE is set by bench.sh
+metric() {
+	curl -fsS "$BASE/metrics" | awk -v s="$1" 'index($0, s " ") == 1 { printf "%d\n", $2; found = 1 } END { if (!found) print 0 }'
+}
+
+# seed_movies URL COUNT FILE: inserts COUNT movies (40-hex ids, valid rows) and writes
+# their ids to FILE in random order, so reads spread over the whole table.
+seed_movies() {
+	psql "$1" -XAtq -v ON_ERROR_STOP=1 -c "
+		INSERT INTO movies (id, title, year, stars)
+		SELECT md5('seed' || g) || left(md5('seed#' || g), 8), 'Seeded movie ' || g, 1900 + g % 120, (g % 51) / 10.0
+		FROM generate_series(1, $2) AS g
+		ON CONFLICT DO NOTHING" >/dev/null
+	# Settled statistics and visibility map, so autovacuum does not start during the run.
+	psql "$1" -XAtq -v ON_ERROR_STOP=1 -c "VACUUM ANALYZE movies" >/dev/null
+	psql "$1" -XAtq -c "SELECT id FROM movies WHERE title LIKE 'Seeded movie %' ORDER BY random()" >"$3"
+}
+
+# redis_ceiling URL CLIENTS REQUESTS: redis-benchmark GET → "rps=… p50_ms=… p99_ms=…".
+redis_ceiling() {
+	redis-benchmark -u "$1" -t get -c "$2" -n "$3" --csv 2>/dev/null | awk -F'"' '$2 == "GET" {
+		printf "rps=%.0f p50_ms=%.3f p99_ms=%.3f avg_ms=%.3f\n", $4, $10, $14, $6 }'
+}
+
+# pg_ceiling URL CLIENTS SECONDS: pgbench -S (prepared) → "rps=… p50_ms=… p99_ms=…",
+# the percentiles from pgbench's per-transaction log.
+pg_ceiling() {
+	local dir="$WORK/pgbench-$2" tps
+	mkdir -p "$dir"
+	tps=$(cd "$dir" && pgbench -n -S -M prepared -c "$2" -j "$(($2 < THREADS ? $2 : THREADS))" -T "$3" -l "$1" 2>/dev/null |
+		awk '/^tps = / { print $3 }')
+	cat "$dir"/pgbench_log.* | awk '{ print $3 }' | sort -n | awk -v tps="$tps" '
+		{ v[NR] = $1; sum += $1 }
+		END { printf "rps=%.0f p50_ms=%.3f p99_ms=%.3f avg_ms=%.3f\n", tps, v[int(NR * 0.50)] / 1000, v[int(NR * 0.99)] / 1000, sum / NR / 1000 }'
+}
+
+# go_micro_benchmarks: the testing.B benchmarks that need no services, as
+# "name ns/op B/op allocs/op" lines.
+go_micro_benchmarks() {
+	go test -run '^$' -bench '^Benchmark(MiddlewareChain|BareChi|WriteMovieJSON|SanitizeAndID|ES256Verify|LoginFinish|RegisterFinish)$' \
+		-benchtime 2s -benchmem ./internal/domain/ ./internal/httpapi/ ./internal/passkeys/ 2>/dev/null |
+		awk '/^Benchmark/ { sub(/-[0-9]+$/, "", $1); print $1, $3, $5, $7 }'
+}
+
+# profile_during FILE COMMAND…: records a CPU profile of the service while COMMAND runs,
+# and prints its top functions by own time, then by cumulative time.
+profile_during() {
+	local out=$1 curl_pid
+	shift
+	curl -fsS -o "$out" "http://127.0.0.1:$ADMIN_PORT/debug/pprof/profile?seconds=$((DURATION - 1))" &
+	curl_pid=$!
+	"$@" >/dev/null 2>&1 || true
+	wait "$curl_pid" || return 0
+	go tool pprof -top -nodecount=20 "$out" 2>/dev/null | sed -n '/flat%/,$p'
+	echo
+	go tool pprof -top -cum -nodecount=40 "$out" 2>/dev/null | sed -n '/flat%/,$p'
+}
