@@ -105,8 +105,8 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 		status, buf = http.StatusInternalServerError, []byte(`{"error":"internal server error"}`)
 	}
 	h := w.Header()
-	h.Set("Content-Type", "application/json; charset=utf-8")
-	h.Set("Content-Length", strconv.Itoa(len(buf)+1))
+	h["Content-Type"] = headerJSONContent
+	h["Content-Length"] = []string{strconv.Itoa(len(buf) + 1)}
 	w.WriteHeader(status)
 	buf = append(buf, '\n')
 	_, _ = w.Write(buf)

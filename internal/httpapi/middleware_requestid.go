@@ -1,9 +1,13 @@
 package httpapi
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"net/http"
+	"strconv"
+	"sync/atomic"
+	"time"
 
 	"movieapi/internal/logging"
 )
@@ -11,17 +15,56 @@ import (
 // maxRequestIDLength bounds a caller's id; longer ones are replaced.
 const maxRequestIDLength = 128
 
-// requestID keeps a sane caller-supplied X-Request-Id (so ids follow a
-// request across services) or makes a new one, and puts it in the context
-// (for logs) and on the response.
-func requestID(next http.Handler) http.Handler {
+// RequestDeadline bounds the work of one request: every PostgreSQL and Redis
+// call inherits it through the context, so a stuck backend turns into a 503
+// well before the server's 30 s write timeout cuts the connection.
+const RequestDeadline = 10 * time.Second
+
+// requestIDs makes ids that are unique across instances and restarts without
+// reading the random source per request: a random prefix drawn once, then a
+// counter. Request ids are correlation handles, not secrets.
+type requestIDs struct {
+	prefix [16]byte // hex of 8 random bytes
+	next   atomic.Uint64
+}
+
+func newRequestIDs() *requestIDs {
+	var seed [8]byte
+	_, _ = rand.Read(seed[:]) // crypto/rand.Read never fails (Go ≥ 1.24)
+	ids := &requestIDs{}
+	hex.Encode(ids.prefix[:], seed[:])
+	return ids
+}
+
+// newID returns 32 hex characters: the prefix and a 16-digit counter.
+func (ids *requestIDs) newID() string {
+	var buf [32]byte
+	copy(buf[:16], ids.prefix[:])
+	n := ids.next.Add(1)
+	digits := strconv.AppendUint(buf[16:16:32], n, 16)
+	// Left-pad the counter with zeros to a fixed width.
+	pad := 16 - len(digits)
+	copy(buf[16+pad:], digits)
+	for i := 16; i < 16+pad; i++ {
+		buf[i] = '0'
+	}
+	return string(buf[:])
+}
+
+// requestContext keeps a sane caller-supplied X-Request-Id (so ids follow a
+// request across services) or makes a new one, puts it on the response and
+// in the context (for logs), and gives the request its deadline — in one
+// derived request, since each copy costs an allocation on every call.
+func (s *AppState) requestContext(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		id := r.Header.Get("X-Request-Id")
 		if !saneRequestID(id) {
-			id = newRequestID()
+			id = s.ids.newID()
 		}
-		w.Header().Set("X-Request-Id", id)
-		next.ServeHTTP(w, r.WithContext(logging.WithRequestID(r.Context(), id)))
+		w.Header()["X-Request-Id"] = []string{id}
+		ctx, cancel := context.WithTimeout(logging.WithRequestID(r.Context(), id), RequestDeadline)
+		defer cancel()
+		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }
 
@@ -37,10 +80,4 @@ func saneRequestID(id string) bool {
 		}
 	}
 	return true
-}
-
-func newRequestID() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails (Go ≥ 1.24)
-	return hex.EncodeToString(b[:])
 }

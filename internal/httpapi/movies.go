@@ -42,7 +42,7 @@ func (s *AppState) getMovie(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, movieEnvelope{Data: movie})
+	writeMovie(w, http.StatusOK, movie)
 }
 
 func (s *AppState) addMovie(w http.ResponseWriter, r *http.Request) {
@@ -71,7 +71,7 @@ func (s *AppState) updateMovie(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, movieEnvelope{Data: stored})
+	writeMovie(w, http.StatusOK, stored)
 }
 
 func (s *AppState) deleteMovie(w http.ResponseWriter, r *http.Request) {

@@ -53,11 +53,14 @@ func (s *AppState) routes() []route {
 }
 
 // Router builds the chi router with the middleware chain, outermost first:
-// request id, observation (log line and metrics), security headers, recovery,
-// the per-request deadline; then each route's guard.
+// request id and deadline, observation (log line and metrics), security
+// headers, recovery; then each route's guard.
 func (s *AppState) Router() http.Handler {
+	if s.ids == nil {
+		s.ids = newRequestIDs()
+	}
 	r := chi.NewRouter()
-	r.Use(requestID, s.observe, securityHeaders, s.recoverPanics, withDeadline)
+	r.Use(s.requestContext, s.observe, securityHeaders, s.recoverPanics)
 	for _, rt := range s.routes() {
 		r.Method(rt.Method, rt.Pattern, s.guarded(rt))
 	}

@@ -37,4 +37,6 @@ type AppState struct {
 	// disables the limits. TrustedProxies may set X-Forwarded-For.
 	Limiter        domain.RateLimiter
 	TrustedProxies []netip.Prefix
+
+	ids *requestIDs // made by Router
 }

@@ -16,21 +16,43 @@ const LevelTrace = slog.Level(-8)
 
 type requestIDKey struct{}
 
+// requestIDContext carries the id without boxing the string into an
+// interface, which context.WithValue would do: one allocation per request
+// instead of two, on every request.
+type requestIDContext struct {
+	context.Context
+	id string
+}
+
+func (c *requestIDContext) Value(key any) any {
+	if _, ok := key.(requestIDKey); ok {
+		return c
+	}
+	return c.Context.Value(key)
+}
+
 // WithRequestID returns ctx carrying the request id.
 func WithRequestID(ctx context.Context, id string) context.Context {
-	return context.WithValue(ctx, requestIDKey{}, id)
+	return &requestIDContext{Context: ctx, id: id}
 }
 
 // RequestID returns the request id in ctx, or "".
 func RequestID(ctx context.Context) string {
-	id, _ := ctx.Value(requestIDKey{}).(string)
-	return id
+	if c, ok := ctx.Value(requestIDKey{}).(*requestIDContext); ok {
+		return c.id
+	}
+	return ""
 }
 
 // New returns a logger writing text or JSON at the given level name
 // (trace, debug, info, warn, error), adding request_id from the context.
 func New(w io.Writer, level, format string) *slog.Logger {
-	opts := &slog.HandlerOptions{Level: ParseLevel(level), ReplaceAttr: levelNames}
+	opts := &slog.HandlerOptions{Level: ParseLevel(level)}
+	if opts.Level == LevelTrace {
+		// Only then can a TRACE line appear; the hook costs an allocation per
+		// line, so it is not installed otherwise.
+		opts.ReplaceAttr = levelNames
+	}
 	var h slog.Handler
 	if strings.EqualFold(format, "json") {
 		h = slog.NewJSONHandler(w, opts)
