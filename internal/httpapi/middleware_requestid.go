@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"net/http"
-	"strconv"
 	"sync/atomic"
 	"time"
 
@@ -41,12 +40,9 @@ func (ids *requestIDs) newID() string {
 	var buf [32]byte
 	copy(buf[:16], ids.prefix[:])
 	n := ids.next.Add(1)
-	digits := strconv.AppendUint(buf[16:16:32], n, 16)
-	// Left-pad the counter with zeros to a fixed width.
-	pad := 16 - len(digits)
-	copy(buf[16+pad:], digits)
-	for i := 16; i < 16+pad; i++ {
-		buf[i] = '0'
+	for i := len(buf) - 1; i >= 16; i-- {
+		buf[i] = hexDigits[n&0xF]
+		n >>= 4
 	}
 	return string(buf[:])
 }
