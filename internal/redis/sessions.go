@@ -31,15 +31,16 @@ func (s SessionStore) CreateSession(ctx context.Context, tokenHash string, sess 
 		return err
 	}
 	index := s.c.keys.CredentialSessions(credentialKey(sess.CredentialID))
-	// Two commands, not a MULTI: in a cluster the keys may live on different
-	// nodes. The index is written first so a session never exists unindexed.
-	if err := s.c.rdb.SAdd(ctx, index, tokenHash).Err(); err != nil {
-		return unavailable(err)
-	}
-	if err := s.c.rdb.Expire(ctx, index, ttl).Err(); err != nil {
-		return unavailable(err)
-	}
-	return unavailable(s.c.rdb.Set(ctx, s.c.keys.Session(tokenHash), payload, ttl).Err())
+	// One round trip, not a MULTI: in a cluster the keys may live on
+	// different nodes. If any command fails the token is never handed out,
+	// so a half-written session is unusable and expires with its TTL.
+	_, err = s.c.rdb.Pipelined(ctx, func(p goredis.Pipeliner) error {
+		p.SAdd(ctx, index, tokenHash)
+		p.Expire(ctx, index, ttl)
+		p.Set(ctx, s.c.keys.Session(tokenHash), payload, ttl)
+		return nil
+	})
+	return unavailable(err)
 }
 
 // Session reads a live session; ErrNotFound when unknown or expired.
@@ -70,12 +71,16 @@ func (s SessionStore) EndCredentialSessions(ctx context.Context, credentialID []
 	if err != nil {
 		return unavailable(err)
 	}
-	for _, h := range hashes {
-		if err := s.c.rdb.Del(ctx, s.c.keys.Session(h)).Err(); err != nil {
-			return unavailable(err)
+	// One pipeline of single-key deletes: a multi-key DEL would fail in a
+	// cluster when the keys live in different slots.
+	_, err = s.c.rdb.Pipelined(ctx, func(p goredis.Pipeliner) error {
+		for _, h := range hashes {
+			p.Del(ctx, s.c.keys.Session(h))
 		}
-	}
-	return unavailable(s.c.rdb.Del(ctx, index).Err())
+		p.Del(ctx, index)
+		return nil
+	})
+	return unavailable(err)
 }
 
 // PutCeremony stores ceremony state; SET NX so a challenge collision (which
