@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -25,24 +26,23 @@ type User struct {
 
 // NormalizeUsername trims the username and checks its length and characters.
 func NormalizeUsername(raw string) (string, error) {
-	name := strings.TrimSpace(raw)
-	if name == "" || utf8.RuneCountInString(name) > MaxUsernameLength {
-		return "", Invalid("username must be 1 to 64 characters")
-	}
-	if strings.ContainsFunc(name, unicode.IsControl) {
-		return "", Invalid("username must not contain control characters")
-	}
-	return name, nil
+	return normalizeLabel(raw, "username", MaxUsernameLength)
 }
 
 // NormalizeCredentialName trims a passkey name and checks its length.
 func NormalizeCredentialName(raw string) (string, error) {
-	name := strings.TrimSpace(raw)
-	if name == "" || utf8.RuneCountInString(name) > MaxNameLength {
-		return "", Invalid("name must be 1 to 64 characters")
+	return normalizeLabel(raw, "name", MaxNameLength)
+}
+
+// normalizeLabel trims a human-chosen label and checks it is 1 to max
+// characters without control characters; field names it in the message.
+func normalizeLabel(raw, field string, maxLen int) (string, error) {
+	label := strings.TrimSpace(raw)
+	if label == "" || utf8.RuneCountInString(label) > maxLen {
+		return "", Invalid(field + " must be 1 to " + strconv.Itoa(maxLen) + " characters")
 	}
-	if strings.ContainsFunc(name, unicode.IsControl) {
-		return "", Invalid("name must not contain control characters")
+	if strings.ContainsFunc(label, unicode.IsControl) {
+		return "", Invalid(field + " must not contain control characters")
 	}
-	return name, nil
+	return label, nil
 }

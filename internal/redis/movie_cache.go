@@ -23,13 +23,6 @@ var _ domain.MovieCache = MovieCache{}
 // NewMovieCache returns the cache over c.
 func NewMovieCache(c *Client) MovieCache { return MovieCache{c: c} }
 
-// entry is the cached JSON. Gone marks an invalidation.
-type entry struct {
-	Version int64         `json:"v"`
-	Gone    bool          `json:"gone,omitempty"`
-	Movie   *domain.Movie `json:"m,omitempty"`
-}
-
 // setIfNotNewer writes ARGV[2] unless the stored entry's version is greater
 // than ARGV[1]. The version is always the first field, so a pattern match
 // reads it without decoding JSON inside Redis.
@@ -51,8 +44,8 @@ func (m MovieCache) Movie(ctx context.Context, id string) (domain.StoredMovie, b
 	if err != nil {
 		return domain.StoredMovie{}, false, unavailable(err)
 	}
-	var e entry
-	if err := json.Unmarshal(raw, &e); err != nil || (!e.Gone && e.Movie == nil) {
+	e, err := decodeEntry(raw)
+	if err != nil || (!e.Gone && e.Movie == nil) {
 		// A value we cannot read is treated as a miss; the next fill replaces it.
 		return domain.StoredMovie{}, false, nil
 	}
