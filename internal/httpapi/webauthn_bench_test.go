@@ -1,10 +1,6 @@
 package httpapi_test
 
 import (
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
-	"crypto/sha256"
 	"net/http"
 	"testing"
 
@@ -54,24 +50,5 @@ func BenchmarkSignInHTTP(b *testing.B) {
 // SHA-256 of the client data), hashing included: the floor under
 // BenchmarkSignInHTTP.
 func BenchmarkES256VerifyBaseline(b *testing.B) {
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		b.Fatal(err)
-	}
-	clientData := []byte(`{"type":"webauthn.get","challenge":"MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY","origin":"http://localhost","crossOrigin":false}`)
-	clientDataHash := sha256.Sum256(clientData)
-	message := append(make([]byte, 37), clientDataHash[:]...) // rpIdHash, flags, counter
-	digest := sha256.Sum256(message)
-	sig, err := ecdsa.SignASN1(rand.Reader, key, digest[:])
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.ReportAllocs()
-	b.ResetTimer()
-	for range b.N {
-		sum := sha256.Sum256(message)
-		if !ecdsa.VerifyASN1(&key.PublicKey, sum[:], sig) {
-			b.Fatal("signature does not verify")
-		}
-	}
+	authtest.BenchES256Verify(b, "http://localhost")
 }

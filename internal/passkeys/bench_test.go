@@ -2,13 +2,11 @@ package passkeys
 
 import (
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
-	"crypto/sha256"
 	"testing"
 
 	"github.com/descope/virtualwebauthn"
+
+	"movieapi/internal/authtest"
 )
 
 // BenchmarkLoginFinish measures the server side of a username-first sign-in
@@ -45,24 +43,5 @@ func BenchmarkLoginFinish(b *testing.B) {
 // P-256 verification of a message shaped like an assertion (authenticator
 // data followed by the SHA-256 of the client data), hashing included.
 func BenchmarkES256Verify(b *testing.B) {
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		b.Fatal(err)
-	}
-	clientData := []byte(`{"type":"webauthn.get","challenge":"MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY","origin":"https://app.example.com","crossOrigin":false}`)
-	clientDataHash := sha256.Sum256(clientData)
-	message := append(make([]byte, 37), clientDataHash[:]...) // rpIdHash, flags, counter
-	digest := sha256.Sum256(message)
-	sig, err := ecdsa.SignASN1(rand.Reader, key, digest[:])
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.ReportAllocs()
-	b.ResetTimer()
-	for range b.N {
-		sum := sha256.Sum256(message)
-		if !ecdsa.VerifyASN1(&key.PublicKey, sum[:], sig) {
-			b.Fatal("signature does not verify")
-		}
-	}
+	authtest.BenchES256Verify(b, "https://app.example.com")
 }
