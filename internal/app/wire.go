@@ -60,6 +60,7 @@ func wire(_ context.Context, cfg config.Config, b backends, log *slog.Logger) (h
 		Log:               log,
 		Version:           version,
 		LogRequestStart:   cfg.SpanEvents != config.SpanClose,
+		LogSteps:          cfg.SpanEvents == config.SpanFull,
 		MoviesRequireAuth: cfg.MoviesRequireAuth,
 		Limiter:           newLimiter(cfg, b, log),
 		TrustedProxies:    httpapi.ParseTrustedProxies(cfg.TrustedProxies),

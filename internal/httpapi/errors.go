@@ -37,7 +37,7 @@ func (s *AppState) fail(w http.ResponseWriter, r *http.Request, err error) {
 		s.Log.InfoContext(ctx, "client gone before the answer", "err", err)
 	case status >= 500:
 		s.Log.ErrorContext(ctx, "request failed", "status", status, "err", err)
-	default:
+	case s.LogSteps:
 		s.Log.DebugContext(ctx, "request rejected", "status", status, "err", err)
 	}
 	var limited *domain.RateLimitedError

@@ -30,6 +30,9 @@ type AppState struct {
 	// LogRequestStart adds a line when a request starts to the one logged
 	// when it ends (AXUM_SPAN_EVENTS enter_exit and full).
 	LogRequestStart bool
+	// LogSteps logs the inner steps of a request, such as why a request was
+	// rejected (AXUM_SPAN_EVENTS=full).
+	LogSteps bool
 	// MoviesRequireAuth makes movie writes need a Bearer session.
 	MoviesRequireAuth bool
 
