@@ -9,9 +9,6 @@ import (
 
 // Test hooks for the external test package (compiled only with the tests).
 
-// BackoffDelay exposes the startup backoff schedule.
-func BackoffDelay(n int) time.Duration { return backoffDelay(n) }
-
 // SetSleep replaces the wait between connection attempts.
 func (o *Options) SetSleep(sleep func(context.Context, time.Duration) error) { o.sleep = sleep }
 

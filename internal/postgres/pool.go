@@ -35,7 +35,7 @@ type Store struct {
 var _ domain.Repository = (*Store)(nil)
 
 // Connect builds the pool and waits until PostgreSQL answers a ping,
-// retrying with capped exponential backoff (see backoffDelay).
+// retrying with capped exponential backoff (see retry.Delay).
 func Connect(ctx context.Context, opts Options) (*Store, error) {
 	cfg, err := pgxpool.ParseConfig(opts.URL)
 	if err != nil {

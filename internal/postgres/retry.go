@@ -7,64 +7,41 @@ import (
 	"time"
 
 	"movieapi/internal/domain"
+	"movieapi/internal/retry"
 )
 
-// Startup backoff: 1s, 2s, 4s, 8s, then 8s for every further retry. The cap
-// keeps a service that starts long before its database checking often enough
-// to come up promptly once the database does.
-const (
-	firstRetryDelay = time.Second
-	maxRetryDelay   = 8 * time.Second
-)
-
-// backoffDelay is the wait after the n-th failed attempt (n starts at 1).
-func backoffDelay(n int) time.Duration {
-	delay := firstRetryDelay
-	for i := 1; i < n && delay < maxRetryDelay; i++ {
-		delay *= 2
-	}
-	return min(delay, maxRetryDelay)
-}
-
-// waitReady pings until PostgreSQL answers, opts.RetryCount retries at most.
+// waitReady pings until PostgreSQL answers, opts.RetryCount retries at most,
+// waiting between attempts as retry.Delay says (1s, 2s, 4s, 8s, then 8s).
 func (s *Store) waitReady(ctx context.Context, opts Options) error {
-	sleep := opts.sleep
-	if sleep == nil {
-		sleep = sleepContext
-	}
 	log := opts.Logger
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	attempts := max(opts.RetryCount, 0) + 1
-	for attempt := 1; ; attempt++ {
-		err := s.Ping(ctx)
-		if err == nil {
-			return nil
-		}
+	retries := max(opts.RetryCount, 0)
+	attempts := retries + 1
+	attempt, waits := 0, 0
+	err := retry.DoWith(ctx, retries,
+		func(ctx context.Context) error {
+			attempt++
+			return s.Ping(ctx)
+		},
 		// The error names host, user and database but never the password;
 		// the URL itself is never logged.
-		if attempt >= attempts || ctx.Err() != nil {
-			log.ErrorContext(ctx, "postgres connection failed", "attempt", attempt, "attempts", attempts, "err", err)
-			return fmt.Errorf("postgres: no connection after %d attempt(s): %w", attempt, err)
-		}
-		delay := backoffDelay(attempt)
-		log.WarnContext(ctx, "postgres connection failed, retrying",
-			"attempt", attempt, "attempts", attempts, "retry_in", delay, "err", err)
-		if err := sleep(ctx, delay); err != nil {
-			return fmt.Errorf("postgres: connection wait interrupted after %d attempt(s): %w", attempt, domain.Unavailable(err))
-		}
-	}
-}
-
-// sleepContext waits for d or until ctx ends, whichever comes first.
-func sleepContext(ctx context.Context, d time.Duration) error {
-	timer := time.NewTimer(d)
-	defer timer.Stop()
-	select {
-	case <-timer.C:
+		func(attempt int, err error, delay time.Duration) {
+			waits++
+			log.WarnContext(ctx, "postgres connection failed, retrying",
+				"attempt", attempt, "attempts", attempts, "retry_in", delay, "err", err)
+		},
+		opts.sleep)
+	switch {
+	case err == nil:
 		return nil
-	case <-ctx.Done():
-		return ctx.Err()
+	case waits == attempt:
+		// The last failure was retried: the wait before the next attempt
+		// was cut short, which only the end of ctx does.
+		return fmt.Errorf("postgres: connection wait interrupted after %d attempt(s): %w", attempt, domain.Unavailable(ctx.Err()))
+	default:
+		log.ErrorContext(ctx, "postgres connection failed", "attempt", attempt, "attempts", attempts, "err", err)
+		return fmt.Errorf("postgres: no connection after %d attempt(s): %w", attempt, err)
 	}
 }

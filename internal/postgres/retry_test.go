@@ -14,19 +14,6 @@ import (
 	"movieapi/internal/postgres"
 )
 
-func TestBackoffDelayDoublesUpToEightSeconds(t *testing.T) {
-	t.Parallel()
-	want := []time.Duration{1, 2, 4, 8, 8, 8, 8}
-	for i, w := range want {
-		if got := postgres.BackoffDelay(i + 1); got != w*time.Second {
-			t.Errorf("delay after attempt %d = %v, want %v", i+1, got, w*time.Second)
-		}
-	}
-	if got := postgres.BackoffDelay(1000); got != 8*time.Second {
-		t.Errorf("delay after attempt 1000 = %v, want the 8s cap", got)
-	}
-}
-
 // TestConnectRetriesWithBackoff connects to a closed port: every attempt
 // fails at once, so the recorded waits are exactly the backoff schedule.
 func TestConnectRetriesWithBackoff(t *testing.T) {

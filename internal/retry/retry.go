@@ -28,11 +28,24 @@ func Do(ctx context.Context, retries int, op func(context.Context) error, onRetr
 	return do(ctx, retries, op, onRetry, sleep)
 }
 
+// DoWith is Do with the wait between attempts supplied by the caller, so
+// that tests can observe the backoff without sleeping. wait(ctx, d) returns
+// nil after waiting d, or an error to stop (DoWith then returns op's last
+// error); nil means the real, cancellable wait of Do.
+func DoWith(ctx context.Context, retries int, op func(context.Context) error,
+	onRetry func(attempt int, err error, wait time.Duration), wait func(ctx context.Context, d time.Duration) error) error {
+	if wait == nil {
+		wait = sleep
+	}
+	return do(ctx, retries, op, onRetry, wait)
+}
+
 func do(ctx context.Context, retries int, op func(context.Context) error,
 	onRetry func(int, error, time.Duration), wait func(context.Context, time.Duration) error) error {
 	for attempt := 1; ; attempt++ {
 		err := op(ctx)
-		if err == nil || attempt > retries {
+		// A failure once ctx has ended is final: no onRetry, no wait.
+		if err == nil || attempt > retries || ctx.Err() != nil {
 			return err
 		}
 		d := Delay(attempt)
