@@ -77,6 +77,9 @@ func (r *reader) check(c Config) {
 	if c.DBMinConns > c.DBMaxConns {
 		r.fail("AXUM_DB_MIN_CONNECTIONS", "must not exceed AXUM_DB_MAX_CONNECTIONS")
 	}
+	if c.WebAuthn.RPID != "" && !isDomainName(c.WebAuthn.RPID) {
+		r.fail("AXUM_WEBAUTHN_RP_ID", fmt.Sprintf("must be a domain name such as example.com or localhost (got %q)", c.WebAuthn.RPID))
+	}
 	for _, origin := range c.WebAuthn.Origins {
 		if err := checkOrigin(origin, c.WebAuthn.RPID); err != nil {
 			r.fail("AXUM_WEBAUTHN_ORIGIN", err.Error())
@@ -98,4 +101,23 @@ func checkOrigin(origin, rpID string) error {
 		return fmt.Errorf("host of %q is not the RP ID %q or a subdomain of it", origin, rpID)
 	}
 	return nil
+}
+
+// isDomainName accepts what a WebAuthn RP ID may be: a DNS name (browsers
+// refuse IP addresses), in lowercase letters, digits and hyphens.
+func isDomainName(name string) bool {
+	if len(name) > 253 || net.ParseIP(name) != nil {
+		return false
+	}
+	for _, label := range strings.Split(name, ".") {
+		if label == "" || len(label) > 63 || label[0] == '-' || label[len(label)-1] == '-' {
+			return false
+		}
+		for _, c := range label {
+			if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-') {
+				return false
+			}
+		}
+	}
+	return true
 }

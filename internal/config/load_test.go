@@ -102,6 +102,7 @@ func TestInvalidValuesNameTheVariable(t *testing.T) {
 		"AXUM_DB_MAX_CONNECTIONS":           "0",
 		"AXUM_DB_MIGRATE":                   "maybe",
 		"AXUM_WEBAUTHN_ORIGIN":              "https://evil.example",
+		"AXUM_WEBAUTHN_RP_ID":               "127.0.0.1",
 		"AXUM_WEBAUTHN_CHALLENGE_TTL_SEC":   "0",
 		"AXUM_WEBAUTHN_USER_VERIFICATION":   "always",
 		"AXUM_WEBAUTHN_FAKE_CREDENTIAL_KEY": "short",

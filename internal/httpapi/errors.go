@@ -38,7 +38,7 @@ func (s *AppState) fail(w http.ResponseWriter, r *http.Request, err error) {
 	case status >= 500:
 		s.Log.ErrorContext(ctx, "request failed", "status", status, "err", err)
 	case s.LogSteps:
-		s.Log.DebugContext(ctx, "request rejected", "status", status, "err", err)
+		s.Log.InfoContext(ctx, "request rejected", "status", status, "err", err)
 	}
 	var limited *domain.RateLimitedError
 	if errors.As(err, &limited) {

@@ -22,7 +22,9 @@ func (s *AppState) methodNotAllowed(mux *chi.Mux) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		var allowed []string
 		for _, m := range candidateMethods {
-			if mux.Match(chi.NewRouteContext(), m, r.URL.Path) {
+			// HEAD has no routes of its own: GetHead serves it wherever GET is.
+			if mux.Match(chi.NewRouteContext(), m, r.URL.Path) ||
+				m == http.MethodHead && mux.Match(chi.NewRouteContext(), http.MethodGet, r.URL.Path) {
 				allowed = append(allowed, m)
 			}
 		}

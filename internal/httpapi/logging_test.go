@@ -37,7 +37,8 @@ func TestSpanEvents(t *testing.T) {
 	} {
 		t.Run(mode, func(t *testing.T) {
 			t.Parallel()
-			srv := apitest.Start(t, func(c *config.Config) { c.SpanEvents = mode })
+			// At info: span events do not depend on the log level.
+			srv := apitest.Start(t, func(c *config.Config) { c.SpanEvents = mode; c.LogLevel = "info" })
 			id := "span-" + mode
 			srv.Do(t, "GET", "/movies/get/"+inceptionID, nil, "X-Request-Id", id)
 			if got := linesOf(t, srv.Log.String(), id); strings.Join(got, "|") != strings.Join(want, "|") {

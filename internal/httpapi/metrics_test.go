@@ -21,6 +21,8 @@ func TestPrometheusMetrics(t *testing.T) {
 	srv.Do(t, "GET", "/movies/get/"+shawshankID, nil)
 	srv.Do(t, "GET", "/no/such/path/"+strings.Repeat("x", 30), nil)
 	srv.Do(t, "GET", "/metrics", nil)
+	srv.Do(t, "XYZ1", "/health", nil)
+	srv.Do(t, "XYZ2", "/health", nil)
 
 	r := srv.Do(t, "GET", "/metrics", nil)
 	if r.Status != http.StatusOK || len(r.Body) == 0 {
@@ -54,6 +56,9 @@ func TestPrometheusMetrics(t *testing.T) {
 	}
 	if strings.Contains(body, `route="/metrics"`) {
 		t.Error("/metrics records itself")
+	}
+	if strings.Contains(body, "XYZ") || !strings.Contains(body, `method="OTHER"`) {
+		t.Error("arbitrary methods must share the OTHER label")
 	}
 	if strings.Contains(body, "/no/such/path") {
 		t.Error("a raw path leaked into a label")

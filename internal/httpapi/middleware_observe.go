@@ -26,7 +26,9 @@ func (s *AppState) observe(next http.Handler) http.Handler {
 		start := time.Now()
 		ctx := r.Context()
 		if s.LogRequestStart {
-			s.Log.LogAttrs(ctx, slog.LevelDebug, "request started",
+			// At info, like the closing line: span events are chosen with
+			// AXUM_SPAN_EVENTS, independently of the log level.
+			s.Log.LogAttrs(ctx, slog.LevelInfo, "request started",
 				slog.String("method", r.Method), slog.String("path", r.URL.Path))
 		}
 		s.Metrics.RequestStarted()
@@ -46,7 +48,7 @@ func (s *AppState) observe(next http.Handler) http.Handler {
 			status := rec.statusCode()
 			*rec = statusRecorder{}
 			recorders.Put(rec)
-			s.Metrics.RequestFinished(r.Method, route, status, elapsed)
+			s.Metrics.RequestFinished(methodLabel(r.Method), route, status, elapsed)
 			s.logFinished(ctx, end, r, status, elapsed)
 		}()
 		next.ServeHTTP(rec, r)
@@ -68,6 +70,17 @@ func (s *AppState) logFinished(ctx context.Context, end time.Time, r *http.Reque
 	rec.AddAttrs(slog.String("method", r.Method), slog.String("path", r.URL.Path),
 		slog.Int("status", status), slog.Duration("duration", elapsed))
 	_ = h.Handle(ctx, rec) // a failed log write has nowhere better to go
+}
+
+// methodLabel keeps the method label bounded: clients may send any token
+// as a method, and each would otherwise become a new series.
+func methodLabel(method string) string {
+	switch method {
+	case http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch,
+		http.MethodDelete, http.MethodOptions:
+		return method
+	}
+	return "OTHER"
 }
 
 // levelFor keeps successful requests at info and makes server errors stand out.

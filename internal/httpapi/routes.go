@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/go-chi/chi/v5"
+	"github.com/go-chi/chi/v5/middleware"
 )
 
 // guard is what a route demands before its handler runs.
@@ -60,7 +61,9 @@ func (s *AppState) Router() http.Handler {
 		s.ids = newRequestIDs()
 	}
 	r := chi.NewRouter()
-	r.Use(s.requestContext, s.observe, securityHeaders, s.recoverPanics)
+	// GetHead answers HEAD wherever GET is served (RFC 9110), without a
+	// second route per GET; net/http drops the body.
+	r.Use(s.requestContext, s.observe, securityHeaders, s.recoverPanics, middleware.GetHead)
 	for _, rt := range s.routes() {
 		r.Method(rt.Method, rt.Pattern, s.guarded(rt))
 	}

@@ -78,8 +78,8 @@ func TestUnknownRouteAndWrongMethod(t *testing.T) {
 	r.ErrorMessage(t)
 	for path, allow := range map[string]string{
 		"/movies/add":                            "POST",
-		"/movies/get/" + strings.Repeat("a", 40): "GET",
-		"/health":                                "GET",
+		"/movies/get/" + strings.Repeat("a", 40): "GET, HEAD",
+		"/health":                                "GET, HEAD",
 	} {
 		r := srv.Do(t, "PATCH", path, nil)
 		if r.Status != http.StatusMethodNotAllowed {
@@ -90,6 +90,22 @@ func TestUnknownRouteAndWrongMethod(t *testing.T) {
 		if got := r.Header.Get("Allow"); got != allow {
 			t.Errorf("PATCH %s: Allow %q, want %q", path, got, allow)
 		}
+	}
+}
+
+// HEAD is served wherever GET is, with the GET's headers and no body.
+func TestHeadFollowsGet(t *testing.T) {
+	t.Parallel()
+	srv := apitest.Start(t)
+	for _, path := range []string{"/health", "/", "/movies/get/" + inceptionID} {
+		get, head := srv.Do(t, "GET", path, nil), srv.Do(t, "HEAD", path, nil)
+		if head.Status != get.Status || head.Header.Get("Content-Type") != get.Header.Get("Content-Type") || len(head.Body) != 0 {
+			t.Errorf("HEAD %s: %d %q %d bytes; GET: %d %q", path, head.Status, head.Header.Get("Content-Type"),
+				len(head.Body), get.Status, get.Header.Get("Content-Type"))
+		}
+	}
+	if r := srv.Do(t, "HEAD", "/movies/add", nil); r.Status != http.StatusMethodNotAllowed {
+		t.Errorf("HEAD on a POST-only route: %d", r.Status)
 	}
 }
 

@@ -19,8 +19,8 @@ type Service struct {
 	metrics  domain.Metrics
 	cacheTTL time.Duration
 	now      func() time.Time
-	// steps logs the inner steps of a request (AXUM_SPAN_EVENTS=full); it
-	// discards everything otherwise.
+	// steps logs the inner steps of a request at info (AXUM_SPAN_EVENTS=full
+	// chooses them, whatever the log level); it discards everything otherwise.
 	steps  *slog.Logger
 	health *cacheHealth
 }
@@ -75,12 +75,12 @@ func (s *Service) Get(ctx context.Context, rawID string) (domain.Movie, error) {
 	case found:
 		s.health.succeeded(ctx)
 		s.metrics.CacheLookup(domain.CacheHit)
-		s.steps.DebugContext(ctx, "movie cache hit", "movie_id", id)
+		s.steps.InfoContext(ctx, "movie cache hit", "movie_id", id)
 		return cached.Movie, nil
 	default:
 		s.health.succeeded(ctx)
 		s.metrics.CacheLookup(domain.CacheMiss)
-		s.steps.DebugContext(ctx, "movie cache miss", "movie_id", id)
+		s.steps.InfoContext(ctx, "movie cache miss", "movie_id", id)
 	}
 	stored, err := s.repo.MovieByID(ctx, id)
 	if err != nil {

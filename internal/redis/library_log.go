@@ -9,9 +9,11 @@ import (
 )
 
 // RouteLibraryLogs sends go-redis's own messages (dial failures, pool
-// events) to the service's structured log instead of bare stderr. go-redis
-// keeps one logger per process, so this is called once, by the process's
-// entry point, never by code that builds several instances.
+// events) to the service's structured log instead of bare stderr, at debug:
+// they repeat once per failing command and carry no request id, while the
+// service logs an outage once, with the request that met it. go-redis keeps
+// one logger per process, so this is called once, by the process's entry
+// point, never by code that builds several instances.
 func RouteLibraryLogs(log *slog.Logger) {
 	goredis.SetLogger(libraryLogger{log})
 }
@@ -19,5 +21,5 @@ func RouteLibraryLogs(log *slog.Logger) {
 type libraryLogger struct{ log *slog.Logger }
 
 func (l libraryLogger) Printf(ctx context.Context, format string, v ...any) {
-	l.log.WarnContext(ctx, fmt.Sprintf(format, v...), "component", "go-redis")
+	l.log.DebugContext(ctx, fmt.Sprintf(format, v...), "component", "go-redis")
 }
