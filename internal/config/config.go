@@ -7,7 +7,7 @@ import (
 	"time"
 )
 
-// Config is every setting of the service (SPEC §9).
+// Config is every setting of the service (contract §9).
 type Config struct {
 	DatabaseURL string
 	RedisURL    string
@@ -37,7 +37,7 @@ type Config struct {
 	TrustedProxies    []string // CIDRs
 }
 
-// WebAuthn is the relying-party configuration (SPEC §7.1).
+// WebAuthn is the relying-party configuration (contract §7.1).
 type WebAuthn struct {
 	RPID              string
 	Origins           []string

@@ -18,7 +18,7 @@ import (
 // time anything.
 const hangBound = httpapi.RequestDeadline + 5*time.Second
 
-// unavailableBody is the one answer to a backend outage (SPEC §2).
+// unavailableBody is the one answer to a backend outage (contract §2).
 const unavailableBody = `{"error":"service temporarily unavailable"}`
 
 // client sends requests from any goroutine; it never fails the test itself,

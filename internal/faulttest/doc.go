@@ -1,5 +1,5 @@
 // Package faulttest injects real faults into a running service and checks
-// that it keeps its promises (SPEC §2, §4, §6, docs/architecture.md "Failure
+// that it keeps its promises (contract §2, §4, §6, docs/architecture.md "Failure
 // behaviour"): Redis killed and PostgreSQL stopped or killed under load,
 // backends missing at startup, clients that send their headers too slowly,
 // and hostile input on every route. The faults are real processes being

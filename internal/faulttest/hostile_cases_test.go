@@ -191,7 +191,7 @@ var pathValues = []struct{ name, value string }{
 	{upperCaseID, "0123456789ABCDEF0123456789ABCDEF01234567"},
 }
 
-// upperCaseID names the one path value that is a valid movie id (SPEC §6:
+// upperCaseID names the one path value that is a valid movie id (contract §6:
 // hex is matched case-insensitively). Reads and deletes get the upper-case
 // form of their own unknown id; only the update stores it.
 const upperCaseID = "upper-case hex id"

@@ -27,7 +27,7 @@ const (
 // jsonGroups are the groups whose routes decode a JSON body.
 var jsonGroups = []group{groupMovieWrite, groupRegisterStart, groupRegisterFinish, groupSignInStart, groupSignInFinish}
 
-// knownRoutes is the API surface (SPEC §1, internal/httpapi/routes.go):
+// knownRoutes is the API surface (contract §1, internal/httpapi/routes.go):
 // every route with how it treats requests. The test reads the routes from
 // the landing page, which renders the route table, and fails on a route
 // missing here, so a new route cannot escape the hostile inputs.
@@ -52,7 +52,7 @@ var knownRoutes = map[string]group{
 	"POST /webauthn/logout":             groupBearer,
 }
 
-// fullHealth is the one route of SPEC §1 that differs only by its query.
+// fullHealth is the one route of contract §1 that differs only by its query.
 const fullHealth = "GET /health?mode=full"
 
 // route is one line of the surface with a concrete path to call.

@@ -64,7 +64,7 @@ const (
 )
 
 // kinds describes each request: its success status and what it needs
-// (SPEC §6 and §7, docs/architecture.md "Failure behaviour").
+// (contract §6 and §7, docs/architecture.md "Failure behaviour").
 var kinds = [kindCount]struct {
 	name            string
 	success         int
@@ -265,7 +265,7 @@ func (l *load) write(k requestKind, id string, m domain.Movie) bool {
 }
 
 // read gets a movie this worker wrote and checks it shows a value the
-// writes allow: after a PUT has answered, never the old value (SPEC §6).
+// writes allow: after a PUT has answered, never the old value (contract §6).
 func (l *load) read(id string) {
 	a := l.send(kindGet, http.MethodGet, "/movies/get/"+id, nil)
 	if a.err != nil || a.status != http.StatusOK {

@@ -8,9 +8,8 @@ import (
 )
 
 // Answers to wait for in each phase of an outage. They bound the load by
-// count, not by time. While Redis is down each call to it costs go-redis's
-// three retries with backoff (about 0.1 s), so the outage phase is kept
-// shorter than the others.
+// count, not by time. While Redis is down each call to it costs a failed
+// dial and a retry, so the outage phase is kept shorter than the others.
 const (
 	answersUp        = 200
 	answersDown      = 100

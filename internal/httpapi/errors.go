@@ -22,7 +22,7 @@ func (e *httpError) Error() string { return e.message }
 // errorBody is the one shape of every error answer.
 type errorBody struct {
 	Error string `json:"error"`
-	// UnknownCredential lets a page call signalUnknownCredential (SPEC §7.6).
+	// UnknownCredential lets a page call signalUnknownCredential (contract §7.6).
 	UnknownCredential bool `json:"unknown_credential,omitempty"`
 }
 

@@ -7,7 +7,7 @@ import (
 	"time"
 )
 
-// healthTimeout bounds each backend ping of the full check (SPEC §4: ≤ 2 s).
+// healthTimeout bounds each backend ping of the full check (contract §4: ≤ 2 s).
 const healthTimeout = 2 * time.Second
 
 type healthBody struct {

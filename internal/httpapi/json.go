@@ -12,7 +12,7 @@ import (
 	"unicode/utf8"
 )
 
-// MaxBodyBytes is the largest request body accepted (SPEC §2).
+// MaxBodyBytes is the largest request body accepted (contract §2).
 const MaxBodyBytes = 2 << 20
 
 var (
@@ -29,7 +29,7 @@ func unprocessable(message string) error {
 	return &httpError{http.StatusUnprocessableEntity, message}
 }
 
-// decodeJSON applies the rules of SPEC §2 in order: content type (415),
+// decodeJSON applies the rules of contract §2 in order: content type (415),
 // size (413), UTF-8 and syntax (400), then shape (422). Unknown fields are
 // ignored.
 func decodeJSON(w http.ResponseWriter, r *http.Request, dst any) error {

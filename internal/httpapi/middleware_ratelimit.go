@@ -9,7 +9,7 @@ import (
 )
 
 // rateLimited spends one request of the client IP's budget and, when the
-// body names a username, one of that username's (SPEC §7.8). The IP is
+// body names a username, one of that username's (contract §7.8). The IP is
 // checked first, so a flood from one address is refused before its body is
 // read.
 func (s *AppState) rateLimited(next http.HandlerFunc) http.HandlerFunc {

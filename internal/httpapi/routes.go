@@ -27,7 +27,7 @@ type route struct {
 	guard   guard
 }
 
-// routes is the whole API surface (SPEC §1).
+// routes is the whole API surface (contract §1).
 func (s *AppState) routes() []route {
 	return []route{
 		{"GET", "/", "Landing page: version, this table", s.landing, open},

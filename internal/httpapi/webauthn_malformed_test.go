@@ -8,7 +8,7 @@ import (
 	"movieapi/internal/authtest"
 )
 
-// TestMalformedPasskeyBodies: the JSON rules of SPEC §2 hold on every
+// TestMalformedPasskeyBodies: the JSON rules of contract §2 hold on every
 // passkey route — 415 for another content type, 400 for what is not JSON,
 // 422 for JSON of the wrong shape, 413 for an oversized body — with a JSON
 // error that leaks nothing, and never a 5xx.

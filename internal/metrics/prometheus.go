@@ -73,9 +73,6 @@ func (p *Prometheus) Handler() http.Handler {
 	return promhttp.HandlerFor(p.registry, promhttp.HandlerOpts{Registry: p.registry})
 }
 
-// Registry exposes the registry to tests that gather it directly.
-func (p *Prometheus) Registry() *prometheus.Registry { return p.registry }
-
 func (p *Prometheus) RequestStarted() { p.inFlight.Inc() }
 
 func (p *Prometheus) RequestFinished(method, route string, status int, elapsed time.Duration) {

@@ -90,11 +90,7 @@ func (c *Client) Ping(ctx context.Context) error {
 // Close releases the connections.
 func (c *Client) Close() error { return c.rdb.Close() }
 
-// Raw exposes the go-redis client to other adapters in this package's
-// family (the rate limiter) and to tests.
-func (c *Client) Raw() goredis.UniversalClient { return c.rdb }
-
-// Keys names every key the service writes (SPEC §10).
+// Keys names every key the service writes (docs/contract.md §10).
 type Keys struct{ Prefix string }
 
 func (k Keys) Movie(id string) string { return k.Prefix + "movie:" + id }

@@ -109,5 +109,5 @@ func (s SessionStore) TakeCeremony(ctx context.Context, kind domain.CeremonyKind
 	return raw, nil
 }
 
-// credentialKey is the base64url form used in key names (SPEC §10).
+// credentialKey is the base64url form used in key names (contract §10).
 func credentialKey(id []byte) string { return base64.RawURLEncoding.EncodeToString(id) }

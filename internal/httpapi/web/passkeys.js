@@ -1,6 +1,6 @@
 // The passkey page: create an account, sign in (with a username, with the
 // browser's passkey picker, or through passkey autofill), list, rename and
-// delete passkeys, sign out. It talks to the JSON API only (SPEC §7, §8). The
+// delete passkeys, sign out. It talks to the JSON API only (contract §7, §8). The
 // session token lives in sessionStorage, so it ends with the tab.
 
 import { api, ApiError, creationOptions, credentialJSON, requestOptions } from "/assets/passkeys-wire.js";
