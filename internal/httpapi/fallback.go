@@ -8,8 +8,8 @@ import (
 )
 
 // notFound answers unknown paths with the JSON error shape.
-func (s *AppState) notFound(w http.ResponseWriter, _ *http.Request) {
-	writeJSON(w, http.StatusNotFound, errorBody{Error: "no such route"})
+func (s *AppState) notFound(w http.ResponseWriter, r *http.Request) {
+	s.fail(w, r, errNoRoute)
 }
 
 // candidateMethods are the methods a route of ours may have.
@@ -29,6 +29,6 @@ func (s *AppState) methodNotAllowed(mux *chi.Mux) http.HandlerFunc {
 			}
 		}
 		w.Header().Set("Allow", strings.Join(allowed, ", "))
-		writeJSON(w, http.StatusMethodNotAllowed, errorBody{Error: "method not allowed"})
+		s.fail(w, r, errMethodNotAllowed)
 	}
 }

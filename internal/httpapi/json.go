@@ -22,6 +22,9 @@ var (
 	errInvalidUTF8      = &httpError{http.StatusBadRequest, "request body is not valid UTF-8"}
 	errTrailingData     = &httpError{http.StatusUnprocessableEntity, "request body has data after the JSON value"}
 	errNotAnObject      = &httpError{http.StatusUnprocessableEntity, "request body must be a JSON object"}
+	errNoRoute          = &httpError{http.StatusNotFound, "no such route"}
+	errMethodNotAllowed = &httpError{http.StatusMethodNotAllowed, "method not allowed"}
+	errHandlerPanicked  = errors.New("handler panicked") // no kind: answered as a bare 500
 )
 
 // unprocessable is a 422: well-formed JSON of the wrong shape.

@@ -22,7 +22,7 @@ func (s *AppState) recoverPanics(next http.Handler) http.Handler {
 			}
 			s.Log.ErrorContext(r.Context(), "panic while serving request",
 				"panic", fmt.Sprint(v), "stack", string(debug.Stack()))
-			writeJSON(w, http.StatusInternalServerError, errorBody{Error: "internal server error"})
+			s.fail(w, r, errHandlerPanicked)
 		}()
 		next.ServeHTTP(w, r)
 	})

@@ -22,7 +22,7 @@ const (
 // minFakeCredentialKeyLength keeps a configured key out of reach of guessing:
 // whoever knows the key can compute the decoy credential id of any username
 // and so tell decoys from real accounts.
-const minFakeCredentialKeyLength = 16
+const minFakeCredentialKeyLength = 32
 
 // Config is the relying-party side of the ceremonies.
 type Config struct {
