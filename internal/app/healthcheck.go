@@ -8,6 +8,8 @@ import (
 	"net"
 	"net/http"
 	"time"
+
+	"movieapi/internal/config"
 )
 
 // healthcheck asks a running instance for /health (or ?mode=full with
@@ -22,7 +24,7 @@ func healthcheck(ctx context.Context, args []string, getenv func(string) string,
 	}
 	addr := getenv("API_BIND_ADDR")
 	if addr == "" {
-		addr = "127.0.0.1:3000"
+		addr = config.DefaultBindAddr
 	}
 	host, port, err := net.SplitHostPort(addr)
 	if err != nil {

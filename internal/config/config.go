@@ -47,6 +47,10 @@ type WebAuthn struct {
 	FakeCredentialKey []byte // nil: generated once and kept in PostgreSQL
 }
 
+// DefaultBindAddr is where the service listens unless API_BIND_ADDR says
+// otherwise; the healthcheck command asks there too.
+const DefaultBindAddr = "127.0.0.1:3000"
+
 // Metrics modes.
 const (
 	MetricsProm = "prom"

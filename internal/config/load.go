@@ -16,7 +16,7 @@ func Load(getenv func(string) string) (Config, error) {
 		DatabaseURL:   r.required("DATABASE_URL"),
 		RedisURL:      r.required("REDIS_URL"),
 		RedisPrefix:   r.str("AXUM_REDIS_KEY_PREFIX", ""),
-		BindAddr:      r.str("API_BIND_ADDR", "127.0.0.1:3000"),
+		BindAddr:      r.str("API_BIND_ADDR", DefaultBindAddr),
 		AdminBindAddr: r.str("AXUM_ADMIN_BIND_ADDR", ""),
 
 		MetricsType: r.metricsType("AXUM_METRICS_TYPE"),
