@@ -51,6 +51,11 @@ func TestBrowserRegisterListsOnePasskey(t *testing.T) {
 	s.b.WaitCount(passkeyItems, 1)
 	checkAccessible(t, s.b)
 
+	// Once the page has noticed, it starts passkey autofill again; with
+	// presence off that request waits, as it does until a person picks a
+	// passkey, instead of the authenticator answering it at once and
+	// signing ann straight back in.
+	s.auth.SetPresence(false)
 	if r := s.srv.Do(t, "POST", "/webauthn/logout", nil, "Authorization", "Bearer "+token); r.Status != 204 {
 		s.b.Fatalf("logging out through the API answered %d", r.Status)
 	}
@@ -59,6 +64,10 @@ func TestBrowserRegisterListsOnePasskey(t *testing.T) {
 	s.b.WaitVisible(signedOutView)
 	if s.sessionToken() != "" {
 		s.b.Fatalf("the page kept the ended session's token")
+	}
+	s.b.WaitVisible(autofillPending)
+	if got := s.b.Text(statusRegion); got != "Your session has ended. Sign in again." {
+		s.b.Fatalf("once autofill was pending the status read %q, want the ended session's message", got)
 	}
 }
 
