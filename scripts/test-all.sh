@@ -146,58 +146,12 @@ ensure_chromium() {
 # ---------------------------------------------------------------------------------------
 # Running go test and counting
 
-# The summariser reads `go test -v` output. It counts `--- PASS/FAIL/SKIP` lines (tests and
+# The summariser (scripts/test-summary.awk) reads `go test -v` output. It counts `--- PASS/FAIL/SKIP` lines (tests and
 # subtests; a line indented by 4*k spaces counts only when its name has k slashes, so a log
 # line that looks like a result does not) and benchmark result lines; a package that failed
 # without a failing test (build error, timeout, panic in TestMain) counts as one failure.
 # It prints the whole output of failing packages, and compiler output wherever it appears;
 # passing packages are reduced to their `ok` line, shown while they finish.
-# shellcheck disable=SC2016 # an awk program
-SUMMARISE_AWK='
-function result_counts(line,   indent, name) {
-	match(line, /^ */)
-	indent = RLENGTH
-	if (indent % 4 != 0) return 0
-	name = line
-	sub(/^ *--- [A-Z]+: /, "", name)
-	sub(/ \([0-9.]+s\)$/, "", name)
-	return gsub(/\//, "/", name) >= indent / 4
-}
-function flush_failed_package(line,   pkg, count, lines, i) {
-	printf "%s", block
-	print line
-	pkg = line
-	sub(/^FAIL[ \t]+/, "", pkg)
-	sub(/[ \t].*$/, "", pkg)
-	count = split(block_names, lines, "\n")
-	for (i = 1; i < count; i++) names = names pkg ": " lines[i] "\n"
-	if (count <= 1) {
-		failed++
-		sub(/^FAIL[ \t]+/, "", line)
-		names = names line "\n"
-	}
-}
-function reset_block() { block = ""; block_names = "" }
-/^ *--- PASS: / && result_counts($0) { passed++ }
-/^ *--- SKIP: / && result_counts($0) { skipped++ }
-/^ *--- FAIL: / && result_counts($0) {
-	failed++
-	line = $0; sub(/^ *--- FAIL: /, "", line); sub(/ \([0-9.]+s\)$/, "", line)
-	block_names = block_names line "\n"
-}
-/^Benchmark[^ \t]*[ \t]+[0-9]+[ \t]/ { passed++ }
-/^# / { in_build = 1 }
-in_build && /^(=== |--- |ok[ \t]|FAIL|PASS$|\?[ \t])/ { in_build = 0 }
-in_build { print; next }
-/^ok[ \t]/ || /^\?[ \t]/ { reset_block(); next }
-/^FAIL[ \t]/ { flush_failed_package($0); reset_block(); next }
-{ block = block $0 "\n" }
-END {
-	if (block != "" && block != "FAIL\n") printf "%s", block
-	names = names block_names
-	printf "%d %d %d\n", passed, failed, skipped > counts_file
-	printf "%s", names > names_file
-}'
 
 # run_go_test LABEL GO_TEST_ARGS...: runs go test -v, shows package results as they come,
 # then the output of failing packages, and adds to the counts.
@@ -210,7 +164,7 @@ run_go_test() {
 	go test -v "${EXTRA_TEST_FLAGS[@]}" "$@" 2>&1 | tee "$log.out" | awk '/^(ok|FAIL)[ \t]/ { print "  " $0; fflush() }'
 	statuses=("${PIPESTATUS[@]}")
 	set -e
-	awk -v counts_file="$log.counts" -v names_file="$log.names" "$SUMMARISE_AWK" "$log.out" >"$log.report"
+	awk -v counts_file="$log.counts" -v names_file="$log.names" -f "$ROOT/scripts/test-summary.awk" "$log.out" >"$log.report"
 	read -r passed failed skipped <"$log.counts"
 	if ((statuses[0] != 0)) && ((failed == 0)); then
 		failed=1
