@@ -25,11 +25,19 @@ const pageCSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-sr
 
 // landing renders the name, the version and the route table.
 func (s *AppState) landing(w http.ResponseWriter, r *http.Request) {
+	type row struct {
+		route
+		NeedsSession bool
+	}
+	var rows []row
+	for _, rt := range s.routes() {
+		rows = append(rows, row{rt, s.needsSession(rt)})
+	}
 	var buf bytes.Buffer
 	data := struct {
 		Version string
-		Routes  []route
-	}{s.Version, s.routes()}
+		Routes  []row
+	}{s.Version, rows}
 	if err := landingTemplate.Execute(&buf, data); err != nil {
 		s.fail(w, r, err)
 		return

@@ -75,7 +75,7 @@ func (s *AppState) Router() http.Handler {
 // guarded wraps a route's handler in what its guard demands.
 func (s *AppState) guarded(rt route) http.HandlerFunc {
 	switch {
-	case rt.guard == session, rt.guard == write && s.MoviesRequireAuth:
+	case s.needsSession(rt):
 		return s.requireSession(rt.handler)
 	case rt.guard == ceremony && s.Limiter != nil:
 		return s.rateLimited(rt.handler)
@@ -83,5 +83,7 @@ func (s *AppState) guarded(rt route) http.HandlerFunc {
 	return rt.handler
 }
 
-// NeedsSession tells the landing page which routes take a Bearer token.
-func (rt route) NeedsSession() bool { return rt.guard == session }
+// needsSession tells whether the route takes a Bearer token as configured.
+func (s *AppState) needsSession(rt route) bool {
+	return rt.guard == session || rt.guard == write && s.MoviesRequireAuth
+}

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"movieapi/internal/apitest"
+	"movieapi/internal/config"
 )
 
 func TestJSONRules(t *testing.T) {
@@ -130,6 +131,23 @@ func TestRequestIDHeader(t *testing.T) {
 	b := srv.Do(t, "GET", "/nope", nil).Header.Get("X-Request-Id")
 	if a == "" || a == b {
 		t.Errorf("generated ids %q and %q must be present and distinct", a, b)
+	}
+}
+
+// The landing page marks the routes that take a Bearer token, movie writes
+// included when they are protected.
+func TestLandingMarksBearerRoutes(t *testing.T) {
+	t.Parallel()
+	count := func(srv *apitest.Server) int {
+		return strings.Count(string(srv.Do(t, "GET", "/", nil).Body), `class="auth"`)
+	}
+	open := apitest.Start(t)
+	protected := apitest.Start(t, func(c *config.Config) { c.MoviesRequireAuth = true })
+	if got := count(open); got != 4 {
+		t.Errorf("open writes: %d routes marked Bearer, want the 4 credential and logout routes", got)
+	}
+	if got := count(protected); got != 7 {
+		t.Errorf("protected writes: %d routes marked Bearer, want 7", got)
 	}
 }
 
