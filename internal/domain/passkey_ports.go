@@ -7,10 +7,10 @@ import (
 
 // UserRepository stores accounts.
 type UserRepository interface {
-	// UserByUsername matches case-insensitively; ErrNotFound when absent.
-	UserByUsername(ctx context.Context, username string) (User, error)
-	// UserByHandle finds the user of a WebAuthn user handle; ErrNotFound.
-	UserByHandle(ctx context.Context, handle []byte) (User, error)
+	// AccountByUsername returns the user (matched case-insensitively) with
+	// its credentials oldest first, read together: ErrNotFound when there is
+	// no such user, an empty list when it has no credentials.
+	AccountByUsername(ctx context.Context, username string) (User, []Credential, error)
 	// CreateUserWithCredential writes a new user and its first credential in
 	// one transaction. ErrConflict when the username or credential id exists.
 	CreateUserWithCredential(ctx context.Context, u User, c Credential) (User, error)
@@ -25,6 +25,9 @@ type CredentialRepository interface {
 	CredentialsByUser(ctx context.Context, userID int64) ([]Credential, error)
 	// CredentialByID returns ErrNotFound for an unknown id.
 	CredentialByID(ctx context.Context, id []byte) (Credential, error)
+	// CredentialWithOwner returns a credential and the user it belongs to,
+	// read together; ErrNotFound for an unknown id.
+	CredentialWithOwner(ctx context.Context, id []byte) (Credential, User, error)
 	// RecordLogin applies the counter rule atomically: it writes u only when
 	// SignCountAccepted(stored, u.SignCount) holds at the moment of the write,
 	// reports false otherwise (and then writes nothing).

@@ -21,7 +21,7 @@ func TestCredentialManagementIsLimitedToTheOwner(t *testing.T) {
 	h.register("alice", second, &aliceSession)
 	bob := newDevice(virtualwebauthn.KeyTypeEC2, virtualwebauthn.AuthenticatorOptions{})
 	h.register("bob", bob, nil)
-	bobUser, _ := h.store.UserByUsername(ctx, "bob")
+	bobUser, _, _ := h.store.AccountByUsername(ctx, "bob")
 
 	_, err := h.svc.RenameCredential(ctx, bobUser.ID, aliceID, "mine now")
 	wantKind(t, err, domain.ErrNotFound, "passkey not found")

@@ -67,32 +67,30 @@ func (m *memStore) enter(method string) error {
 	return m.failures[method]
 }
 
-func (m *memStore) UserByUsername(_ context.Context, username string) (domain.User, error) {
+func (m *memStore) AccountByUsername(_ context.Context, username string) (domain.User, []domain.Credential, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if err := m.enter("UserByUsername"); err != nil {
-		return domain.User{}, err
+	if err := m.enter("AccountByUsername"); err != nil {
+		return domain.User{}, nil, err
 	}
 	for _, u := range m.users {
 		if strings.EqualFold(u.Username, username) {
-			return u, nil
+			return u, m.credentialsOf(u.ID), nil
 		}
 	}
-	return domain.User{}, domain.ErrNotFound
+	return domain.User{}, nil, domain.ErrNotFound
 }
 
-func (m *memStore) UserByHandle(_ context.Context, handle []byte) (domain.User, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if err := m.enter("UserByHandle"); err != nil {
-		return domain.User{}, err
-	}
-	for _, u := range m.users {
-		if bytes.Equal(u.Handle, handle) {
-			return u, nil
+// credentialsOf lists userID's credentials in creation order, never nil.
+// The caller holds m.mu.
+func (m *memStore) credentialsOf(userID int64) []domain.Credential {
+	out := []domain.Credential{}
+	for _, c := range m.creds {
+		if c.UserID == userID {
+			out = append(out, c)
 		}
 	}
-	return domain.User{}, domain.ErrNotFound
+	return out
 }
 
 func (m *memStore) CreateUserWithCredential(_ context.Context, u domain.User, c domain.Credential) (domain.User, error) {
@@ -140,13 +138,7 @@ func (m *memStore) CredentialsByUser(_ context.Context, userID int64) ([]domain.
 	if err := m.enter("CredentialsByUser"); err != nil {
 		return nil, err
 	}
-	var out []domain.Credential
-	for _, c := range m.creds {
-		if c.UserID == userID {
-			out = append(out, c)
-		}
-	}
-	return out, nil
+	return m.credentialsOf(userID), nil
 }
 
 func (m *memStore) CredentialByID(_ context.Context, id []byte) (domain.Credential, error) {
@@ -159,6 +151,19 @@ func (m *memStore) CredentialByID(_ context.Context, id []byte) (domain.Credenti
 		return m.creds[i], nil
 	}
 	return domain.Credential{}, domain.ErrNotFound
+}
+
+func (m *memStore) CredentialWithOwner(_ context.Context, id []byte) (domain.Credential, domain.User, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if err := m.enter("CredentialWithOwner"); err != nil {
+		return domain.Credential{}, domain.User{}, err
+	}
+	i := m.credIndex(id)
+	if i < 0 {
+		return domain.Credential{}, domain.User{}, domain.ErrNotFound
+	}
+	return m.creds[i], m.users[m.creds[i].UserID], nil
 }
 
 func (m *memStore) RecordLogin(_ context.Context, id []byte, u domain.LoginUpdate) (bool, error) {

@@ -73,14 +73,8 @@ func (s *Service) beginForUsername(ctx context.Context, username string) (*proto
 	if err != nil {
 		return nil, loginState{}, err
 	}
-	user, err := s.users.UserByUsername(ctx, username)
-	var creds []domain.Credential
-	switch {
-	case err == nil:
-		if creds, err = s.credentials.CredentialsByUser(ctx, user.ID); err != nil {
-			return nil, loginState{}, backendError(err)
-		}
-	case !errors.Is(err, domain.ErrNotFound):
+	user, creds, err := s.users.AccountByUsername(ctx, username)
+	if err != nil && !errors.Is(err, domain.ErrNotFound) {
 		return nil, loginState{}, backendError(err)
 	}
 

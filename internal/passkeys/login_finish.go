@@ -75,7 +75,9 @@ func (s *Service) verifyLogin(ctx context.Context, username string, state loginS
 		return reject("client data is not from navigator.credentials.get", nil)
 	}
 
-	stored, err := s.credentials.CredentialByID(ctx, parsed.RawID)
+	// The credential and its owner come in one read; every check below is
+	// against that owner, so no second lookup (by handle) is needed.
+	stored, user, err := s.credentials.CredentialWithOwner(ctx, parsed.RawID)
 	if errors.Is(err, domain.ErrNotFound) {
 		return LoginResult{}, &loginRejection{reason: "credential unknown", unknownCredential: true, credentialID: parsed.RawID}, nil
 	}
@@ -83,28 +85,21 @@ func (s *Service) verifyLogin(ctx context.Context, username string, state loginS
 		return LoginResult{}, nil, backendError(err)
 	}
 
-	var user domain.User
 	switch state.Mode {
 	case loginDecoy:
 		return reject("ceremony was begun for a username without passkeys", nil)
 	case loginUsername:
-		if stored.UserID != state.UserID {
+		if user.ID != state.UserID {
 			return reject("credential belongs to another account", nil)
 		}
-		user = domain.User{ID: state.UserID, Username: state.Username, Handle: state.Session.UserID}
 	case loginDiscoverable:
 		if len(parsed.Response.UserHandle) == 0 {
 			return reject("discoverable assertion without user handle", nil)
 		}
-		user, err = s.users.UserByHandle(ctx, parsed.Response.UserHandle)
-		if errors.Is(err, domain.ErrNotFound) {
-			return reject("user handle unknown", nil)
-		}
-		if err != nil {
-			return LoginResult{}, nil, backendError(err)
-		}
-		if stored.UserID != user.ID {
-			return reject("credential belongs to another account than its user handle", nil)
+		// Handles are unique: a handle other than the owner's is an
+		// unknown one or another account's, refused alike.
+		if !bytes.Equal(parsed.Response.UserHandle, user.Handle) {
+			return reject("user handle is not the credential owner's", nil)
 		}
 	default:
 		return reject("unknown ceremony mode", nil)

@@ -26,14 +26,14 @@ func TestBackendOutagesPassThrough(t *testing.T) {
 		h := newHarness(t)
 		d := newDevice(virtualwebauthn.KeyTypeEC2, virtualwebauthn.AuthenticatorOptions{})
 		h.register("uma", d, nil)
-		u, _ := h.store.UserByUsername(ctx, "uma")
+		u, _, _ := h.store.AccountByUsername(ctx, "uma")
 		return fixture{h: h, dev: d, userID: u.ID}
 	}
 	tests := []struct {
 		method string
 		run    func(t *testing.T, f fixture) error
 	}{
-		{"UserByUsername", func(t *testing.T, f fixture) error {
+		{"AccountByUsername", func(t *testing.T, f fixture) error {
 			_, err := f.h.svc.BeginRegistration(ctx, "victor", "", nil)
 			return err
 		}},
@@ -41,9 +41,17 @@ func TestBackendOutagesPassThrough(t *testing.T) {
 			_, err := f.h.svc.BeginRegistration(ctx, "victor", "", nil)
 			return err
 		}},
-		{"CredentialsByUser", func(t *testing.T, f fixture) error {
+		{"AccountByUsername", func(t *testing.T, f fixture) error {
 			s := domain.Session{UserID: f.userID}
 			_, err := f.h.svc.BeginRegistration(ctx, "uma", "", &s)
+			return err
+		}},
+		{"AccountByUsername", func(t *testing.T, f fixture) error {
+			_, err := f.h.svc.BeginLogin(ctx, "uma", false)
+			return err
+		}},
+		{"CredentialsByUser", func(t *testing.T, f fixture) error {
+			_, err := f.h.svc.Credentials(ctx, f.userID)
 			return err
 		}},
 		{"TakeCeremony", func(t *testing.T, f fixture) error {
@@ -68,11 +76,11 @@ func TestBackendOutagesPassThrough(t *testing.T) {
 			_, err := f.h.svc.BeginLogin(ctx, "ghost", false)
 			return err
 		}},
-		{"CredentialByID", func(t *testing.T, f fixture) error {
+		{"CredentialWithOwner", func(t *testing.T, f fixture) error {
 			_, err := f.h.login("uma", f.dev)
 			return err
 		}},
-		{"UserByHandle", func(t *testing.T, f fixture) error {
+		{"CredentialWithOwner", func(t *testing.T, f fixture) error {
 			opts, _ := f.h.beginLogin("", false)
 			_, err := f.h.svc.FinishLogin(ctx, "", f.h.assert(f.dev, opts))
 			return err

@@ -29,15 +29,11 @@ func (s *Service) BeginRegistration(ctx context.Context, username, displayName s
 	}
 
 	state := registrationState{Username: username}
-	var existing []domain.Credential
-	user, err := s.users.UserByUsername(ctx, username)
+	user, existing, err := s.users.AccountByUsername(ctx, username)
 	switch {
 	case err == nil:
 		if caller == nil || caller.UserID != user.ID {
 			return nil, domain.Conflict(msgUsernameTaken)
-		}
-		if existing, err = s.credentials.CredentialsByUser(ctx, user.ID); err != nil {
-			return nil, backendError(err)
 		}
 		state.Username, state.Handle, state.UserID = user.Username, user.Handle, user.ID
 	case errors.Is(err, domain.ErrNotFound):

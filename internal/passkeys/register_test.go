@@ -94,7 +94,7 @@ func TestRegisterLoginManage(t *testing.T) {
 				!bytes.Equal(stored.ID, phone.cred.ID) || len(stored.PublicKey) == 0 || stored.CreatedAt.IsZero() {
 				t.Fatalf("stored credential = %+v", stored)
 			}
-			user, err := h.store.UserByUsername(ctx, "alice")
+			user, _, err := h.store.AccountByUsername(ctx, "alice")
 			if err != nil || user.Username != "Alice" || len(user.Handle) != 32 || stored.UserID != user.ID {
 				t.Fatalf("user = %+v, %v", user, err)
 			}
@@ -209,7 +209,7 @@ func TestRegisteringAnExistingUsername(t *testing.T) {
 	if len(excluded) != 1 || excluded[0].(map[string]any)["id"] != base64.RawURLEncoding.EncodeToString(aliceID) {
 		t.Fatalf("excludeCredentials = %v, want alice's credential", excluded)
 	}
-	if user, _ := h.store.UserByUsername(ctx, "alice"); opts.UserID != string(user.Handle) {
+	if user, _, _ := h.store.AccountByUsername(ctx, "alice"); opts.UserID != string(user.Handle) {
 		t.Fatal("adding a device must keep the account's user handle")
 	}
 }

@@ -92,8 +92,13 @@ func (s *Store) CredentialsByUser(ctx context.Context, userID int64) ([]domain.C
 // scanCredential reads the columns listed in credentialColumns.
 func scanCredential(row pgx.Row) (domain.Credential, error) {
 	var c domain.Credential
-	err := row.Scan(&c.ID, &c.UserID, &c.PublicKey, &c.Algorithm, &c.SignCount, &c.AAGUID, &c.Transports,
-		&c.AttestationFormat, &c.UserVerified, &c.BackupEligible, &c.BackupState, &c.Discoverable, &c.Name,
-		&c.CloneWarning, &c.CreatedAt, &c.LastUsedAt)
+	err := row.Scan(credentialFields(&c)...)
 	return c, err
+}
+
+// credentialFields are the scan destinations of credentialColumns, in order.
+func credentialFields(c *domain.Credential) []any {
+	return []any{&c.ID, &c.UserID, &c.PublicKey, &c.Algorithm, &c.SignCount, &c.AAGUID, &c.Transports,
+		&c.AttestationFormat, &c.UserVerified, &c.BackupEligible, &c.BackupState, &c.Discoverable, &c.Name,
+		&c.CloneWarning, &c.CreatedAt, &c.LastUsedAt}
 }

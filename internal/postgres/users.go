@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"errors"
 
 	"github.com/jackc/pgx/v5"
 
@@ -12,35 +11,8 @@ import (
 const (
 	userColumns = `id, username, handle, created_at`
 
-	// lower(username) matches the unique index users_username_lower_key.
-	userByUsernameSQL = `SELECT ` + userColumns + ` FROM users WHERE lower(username) = lower($1)`
-	userByHandleSQL   = `SELECT ` + userColumns + ` FROM users WHERE handle = $1`
-
 	insertUserSQL = `INSERT INTO users (username, handle) VALUES ($1, $2) RETURNING ` + userColumns
 )
-
-// UserByUsername finds a user case-insensitively.
-func (s *Store) UserByUsername(ctx context.Context, username string) (domain.User, error) {
-	return s.user(ctx, userByUsernameSQL, username)
-}
-
-// UserByHandle finds the user of a WebAuthn user handle.
-func (s *Store) UserByHandle(ctx context.Context, handle []byte) (domain.User, error) {
-	return s.user(ctx, userByHandleSQL, handle)
-}
-
-func (s *Store) user(ctx context.Context, query string, arg any) (domain.User, error) {
-	ctx, cancel := s.bound(ctx)
-	defer cancel()
-	u, err := scanUser(s.pool.QueryRow(ctx, query, arg))
-	if errors.Is(err, pgx.ErrNoRows) {
-		return domain.User{}, domain.NotFound(msgUserNotFound)
-	}
-	if err != nil {
-		return domain.User{}, storeError(err)
-	}
-	return u, nil
-}
 
 // CreateUserWithCredential writes the user and its first credential in one
 // transaction, so a failure (a username taken meanwhile, a credential id
@@ -67,6 +39,11 @@ func (s *Store) CreateUserWithCredential(ctx context.Context, u domain.User, c d
 
 func scanUser(row pgx.Row) (domain.User, error) {
 	var u domain.User
-	err := row.Scan(&u.ID, &u.Username, &u.Handle, &u.CreatedAt)
+	err := row.Scan(userFields(&u)...)
 	return u, err
+}
+
+// userFields are the scan destinations of userColumns, in order.
+func userFields(u *domain.User) []any {
+	return []any{&u.ID, &u.Username, &u.Handle, &u.CreatedAt}
 }

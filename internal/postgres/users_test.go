@@ -66,11 +66,11 @@ func TestCreateUserWithCredentialStoresBoth(t *testing.T) {
 		t.Fatalf("created user = %+v", user)
 	}
 	for _, lookup := range []func() (domain.User, error){
-		func() (domain.User, error) { return store.UserByUsername(ctx, "aLICE") },
-		func() (domain.User, error) { return store.UserByHandle(ctx, in.Handle) },
+		func() (domain.User, error) { u, _, err := store.AccountByUsername(ctx, "aLICE"); return u, err },
+		func() (domain.User, error) { _, u, err := store.CredentialWithOwner(ctx, cred.ID); return u, err },
 	} {
 		got, err := lookup()
-		if err != nil || got.ID != user.ID || got.Username != "Alice" {
+		if err != nil || got.ID != user.ID || got.Username != "Alice" || !slices.Equal(got.Handle, in.Handle) {
 			t.Fatalf("lookup = %+v, %v; want user %d kept as typed", got, err, user.ID)
 		}
 	}
@@ -93,9 +93,9 @@ func TestCreateUserWithCredentialStoresBoth(t *testing.T) {
 func TestUnknownUserIsNotFound(t *testing.T) {
 	t.Parallel()
 	store := newStore(t)
-	_, err := store.UserByUsername(t.Context(), "nobody")
+	_, _, err := store.AccountByUsername(t.Context(), "nobody")
 	wantKind(t, err, domain.ErrNotFound)
-	_, err = store.UserByHandle(t.Context(), randomBytes(t, 32))
+	_, _, err = store.CredentialWithOwner(t.Context(), randomBytes(t, 16))
 	wantKind(t, err, domain.ErrNotFound)
 	list, err := store.CredentialsByUser(t.Context(), 424242)
 	if err != nil || list == nil || len(list) != 0 {
@@ -124,7 +124,7 @@ func TestDuplicateCredentialLeavesNoOrphanUser(t *testing.T) {
 
 	_, err := store.CreateUserWithCredential(t.Context(), newUser(t, "carol"), cred)
 	wantPublic(t, err, domain.ErrConflict, "credential already registered")
-	_, err = store.UserByUsername(t.Context(), "carol")
+	_, _, err = store.AccountByUsername(t.Context(), "carol")
 	wantKind(t, err, domain.ErrNotFound)
 }
 

@@ -1,0 +1,115 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"movieapi/internal/domain"
+)
+
+const (
+	// The credential columns of credentialColumns and the user columns of
+	// userColumns, qualified for the joins below (both tables have id and
+	// created_at). The scans rely on the same order.
+	joinedCredentialColumns = `c.id, c.user_id, c.public_key, c.algorithm, c.sign_count, c.aaguid,
+c.transports, c.attestation_format, c.user_verified, c.backup_eligible, c.backup_state,
+c.discoverable, c.name, c.clone_warning, c.created_at, c.last_used_at`
+	joinedUserColumns = `u.id, u.username, u.handle, u.created_at`
+
+	// One row per credential, or one row with NULL credential columns for a
+	// user without any. lower(username) matches the unique index
+	// users_username_lower_key; the (user_id, created_at) index serves the
+	// join and the order, and id breaks ties as in credentialsByUserSQL.
+	accountByUsernameSQL = `SELECT ` + joinedUserColumns + `, ` + joinedCredentialColumns + `
+FROM users u LEFT JOIN credentials c ON c.user_id = u.id
+WHERE lower(u.username) = lower($1)
+ORDER BY c.created_at, c.id`
+
+	credentialWithOwnerSQL = `SELECT ` + joinedCredentialColumns + `, ` + joinedUserColumns + `
+FROM credentials c JOIN users u ON u.id = c.user_id
+WHERE c.id = $1`
+)
+
+// AccountByUsername reads a user (case-insensitively) and its credentials,
+// oldest first, in one query; an empty (not nil) list when it has none.
+func (s *Store) AccountByUsername(ctx context.Context, username string) (domain.User, []domain.Credential, error) {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	rows, err := s.pool.Query(ctx, accountByUsernameSQL, username)
+	if err != nil {
+		return domain.User{}, nil, storeError(err)
+	}
+	account, err := pgx.CollectRows(rows, scanAccountRow)
+	if err != nil {
+		return domain.User{}, nil, storeError(err)
+	}
+	if len(account) == 0 {
+		return domain.User{}, nil, domain.NotFound(msgUserNotFound)
+	}
+	creds := make([]domain.Credential, 0, len(account))
+	for _, row := range account {
+		if row.hasCredential {
+			creds = append(creds, row.credential)
+		}
+	}
+	return account[0].user, creds, nil
+}
+
+// accountRow is one row of accountByUsernameSQL.
+type accountRow struct {
+	user       domain.User
+	credential domain.Credential
+	// hasCredential is false on the single row of a user without
+	// credentials, whose credential columns are all NULL.
+	hasCredential bool
+}
+
+// scanAccountRow reads a row of accountByUsernameSQL. The credential's NOT
+// NULL columns go through pointers first, since the LEFT JOIN leaves them
+// NULL for a user without credentials.
+func scanAccountRow(row pgx.CollectableRow) (accountRow, error) {
+	var (
+		r                                         accountRow
+		c                                         = &r.credential
+		userID, algorithm                         *int64
+		signCount                                 *uint32
+		format, name                              *string
+		verified, eligible, backedUp, cloneWarned *bool
+		createdAt                                 *time.Time
+	)
+	err := row.Scan(append(userFields(&r.user),
+		&c.ID, &userID, &c.PublicKey, &algorithm, &signCount, &c.AAGUID, &c.Transports,
+		&format, &verified, &eligible, &backedUp, &c.Discoverable, &name,
+		&cloneWarned, &createdAt, &c.LastUsedAt)...)
+	// user_id is NOT NULL in the table: NULL here is the join's empty side.
+	if err != nil || userID == nil {
+		return r, err
+	}
+	r.hasCredential = true
+	c.UserID, c.Algorithm, c.SignCount = *userID, *algorithm, *signCount
+	c.AttestationFormat, c.Name = *format, *name
+	c.UserVerified, c.BackupEligible, c.BackupState, c.CloneWarning = *verified, *eligible, *backedUp, *cloneWarned
+	c.CreatedAt = *createdAt
+	return r, nil
+}
+
+// CredentialWithOwner reads a credential and its user in one query.
+func (s *Store) CredentialWithOwner(ctx context.Context, id []byte) (domain.Credential, domain.User, error) {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	var (
+		c domain.Credential
+		u domain.User
+	)
+	err := s.pool.QueryRow(ctx, credentialWithOwnerSQL, id).Scan(append(credentialFields(&c), userFields(&u)...)...)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return domain.Credential{}, domain.User{}, domain.NotFound(msgCredentialNotFound)
+	}
+	if err != nil {
+		return domain.Credential{}, domain.User{}, storeError(err)
+	}
+	return c, u, nil
+}
