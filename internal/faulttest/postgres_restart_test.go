@@ -37,29 +37,8 @@ func TestPostgresRestartDuringLoad(t *testing.T) {
 			cfg.DatabaseURL, cfg.RedisURL = pg.MigratedURL(), rs.URL()
 			leaks := beginLeakCheck()
 
-			var l *load
-			t.Run("load", func(t *testing.T) {
-				l = startLoad(t, apitest.StartWith(t, cfg), postgresBackend)
-				l.waitStrict(t, phaseUp, pgAnswersUp)
-
-				l.enter(phaseFaulting)
-				variant.fault(pg)
-				l.enter(phaseDown)
-				l.waitStrict(t, phaseDown, pgAnswersDown)
-
-				l.enter(phaseRestarting)
-				pg.Start()
-				l.waitRecovery(t)
-				l.enter(phaseRecovered)
-				l.waitStrict(t, phaseRecovered, pgAnswersRecovered)
-
-				l.finish()
-				t.Log(l.summary())
-				l.fails.report(t)
-			})
-			if l == nil {
-				t.Fatal("the load did not start")
-			}
+			l := runOutage(t, cfg, postgresBackend, phaseAnswers{pgAnswersUp, pgAnswersDown, pgAnswersRecovered},
+				func() { variant.fault(pg) }, pg.Start)
 
 			rows := l.ledger.verify(t, cfg.DatabaseURL)
 			confirmed, unconfirmed := l.ledger.counts()

@@ -27,29 +27,7 @@ func TestRedisKilledDuringLoad(t *testing.T) {
 	cfg.RedisURL = rs.URL()
 	leaks := beginLeakCheck()
 
-	var l *load
-	t.Run("load", func(t *testing.T) {
-		l = startLoad(t, apitest.StartWith(t, cfg), redisBackend)
-		l.waitStrict(t, phaseUp, answersUp)
-
-		l.enter(phaseFaulting)
-		rs.Kill()
-		l.enter(phaseDown)
-		l.waitStrict(t, phaseDown, answersDown)
-
-		l.enter(phaseRestarting)
-		rs.Start()
-		l.waitRecovery(t)
-		l.enter(phaseRecovered)
-		l.waitStrict(t, phaseRecovered, answersRecovered)
-
-		l.finish()
-		t.Log(l.summary())
-		l.fails.report(t)
-	})
-	if l == nil {
-		t.Fatal("the load did not start")
-	}
+	l := runOutage(t, cfg, redisBackend, phaseAnswers{answersUp, answersDown, answersRecovered}, rs.Kill, rs.Start)
 
 	rows := l.ledger.verify(t, cfg.DatabaseURL)
 	confirmed, unconfirmed := l.ledger.counts()
