@@ -85,3 +85,21 @@ func randomBytes(t *testing.T, n int) []byte {
 	}
 	return b
 }
+
+// requireOneWinner checks that exactly one of concurrent attempts succeeded
+// and that every other one lost with ErrConflict, not with another error.
+func requireOneWinner(t *testing.T, errs []error, what string) {
+	t.Helper()
+	wins := 0
+	for _, err := range errs {
+		switch {
+		case err == nil:
+			wins++
+		case !errors.Is(err, domain.ErrConflict):
+			t.Fatalf("unexpected error: %v", err)
+		}
+	}
+	if wins != 1 {
+		t.Fatalf("%d %s succeeded, want exactly 1", wins, what)
+	}
+}

@@ -44,18 +44,7 @@ func TestConcurrentInsertsOfOneMovieHaveOneWinner(t *testing.T) {
 		_, err := store.InsertMovie(t.Context(), inceptionID, inception)
 		return err
 	})
-	wins := 0
-	for _, err := range errs {
-		switch {
-		case err == nil:
-			wins++
-		case !errors.Is(err, domain.ErrConflict):
-			t.Fatalf("unexpected error: %v", err)
-		}
-	}
-	if wins != 1 {
-		t.Fatalf("%d inserts succeeded, want exactly 1", wins)
-	}
+	requireOneWinner(t, errs, "inserts")
 }
 
 func TestMovieByIDUnknownIsNotFound(t *testing.T) {

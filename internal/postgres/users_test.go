@@ -1,7 +1,6 @@
 package postgres_test
 
 import (
-	"errors"
 	"slices"
 	"testing"
 	"time"
@@ -135,18 +134,7 @@ func TestConcurrentRegistrationsOfOneUsernameHaveOneWinner(t *testing.T) {
 		_, err := store.CreateUserWithCredential(t.Context(), newUser(t, "Dave"), newCredential(t, "Key"))
 		return err
 	})
-	wins := 0
-	for _, err := range errs {
-		switch {
-		case err == nil:
-			wins++
-		case !errors.Is(err, domain.ErrConflict):
-			t.Fatalf("unexpected error: %v", err)
-		}
-	}
-	if wins != 1 {
-		t.Fatalf("%d registrations of one username succeeded, want 1", wins)
-	}
+	requireOneWinner(t, errs, "registrations of one username")
 }
 
 func credentialsEqual(a, b domain.Credential) bool {
