@@ -6,7 +6,6 @@ import (
 	"html/template"
 	"net/http"
 	"path"
-	"strings"
 
 	"github.com/go-chi/chi/v5"
 )
@@ -47,13 +46,8 @@ func (s *AppState) landing(w http.ResponseWriter, r *http.Request) {
 
 // passkeysPage serves the static passkey page; its script talks to the JSON
 // API only.
-func (s *AppState) passkeysPage(w http.ResponseWriter, r *http.Request) {
-	body, err := web.ReadFile("web/passkeys.html")
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writePage(w, body)
+func (s *AppState) passkeysPage(w http.ResponseWriter, _ *http.Request) {
+	writePage(w, embeddedFiles()["passkeys.html"].body)
 }
 
 // writePage answers an HTML page with its security headers. Pages change
@@ -76,29 +70,14 @@ var assetTypes = map[string]string{
 	".png": "image/png",
 }
 
-// asset serves an embedded file by name. Names are flat (no directories),
-// so a path with a slash or dot-dot never reaches the file system.
+// asset serves a stylesheet, script or image of web/ by name. Only names in
+// web/ itself are known, so a path with a slash or dot-dot names nothing.
 func (s *AppState) asset(w http.ResponseWriter, r *http.Request) {
 	name := chi.URLParam(r, "name")
 	ctype, ok := assetTypes[path.Ext(name)]
-	if !ok || strings.ContainsAny(name, "/\\") || strings.HasPrefix(name, ".") {
+	if !ok {
 		s.notFound(w, r)
 		return
 	}
-	body, err := web.ReadFile("web/" + name)
-	if err != nil {
-		s.notFound(w, r)
-		return
-	}
-	h := w.Header()
-	h.Set("Content-Type", ctype)
-	// Assets are revalidated rather than cached for long: their names carry
-	// no version, and a stale script against a new API would break sign-in.
-	h.Set("Cache-Control", "no-cache")
-	h.Set("ETag", assetETag(body))
-	if r.Header.Get("If-None-Match") == h.Get("ETag") {
-		w.WriteHeader(http.StatusNotModified)
-		return
-	}
-	_, _ = w.Write(body)
+	s.serveEmbedded(w, r, name, ctype)
 }

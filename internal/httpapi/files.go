@@ -1,0 +1,56 @@
+package httpapi
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"io/fs"
+	"net/http"
+	"sync"
+)
+
+// embeddedFile is one file of web/ with its strong validator.
+type embeddedFile struct {
+	body []byte
+	etag string
+}
+
+// embeddedFiles reads web/ once: the files are built into the binary, so
+// their bytes and ETags never change while the process runs and need not be
+// read or hashed per request. Names are flat: web/ has no subdirectories.
+var embeddedFiles = sync.OnceValue(func() map[string]embeddedFile {
+	files := map[string]embeddedFile{}
+	entries, _ := fs.ReadDir(web, "web") // an embedded directory always reads
+	for _, e := range entries {
+		if e.IsDir() {
+			continue
+		}
+		body, err := web.ReadFile("web/" + e.Name())
+		if err != nil {
+			continue
+		}
+		sum := sha256.Sum256(body)
+		files[e.Name()] = embeddedFile{body: body, etag: `"` + hex.EncodeToString(sum[:8]) + `"`}
+	}
+	return files
+})
+
+// serveEmbedded answers a file of web/ with its content type and ETag, or
+// 304 when the client's copy is current. Files change with the version only,
+// and their names carry none, so they are revalidated rather than cached for
+// long: a stale script against a new API would break sign-in.
+func (s *AppState) serveEmbedded(w http.ResponseWriter, r *http.Request, name, contentType string) {
+	f, ok := embeddedFiles()[name]
+	if !ok {
+		s.notFound(w, r)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", contentType)
+	h.Set("Cache-Control", "no-cache")
+	h.Set("ETag", f.etag)
+	if r.Header.Get("If-None-Match") == f.etag {
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	_, _ = w.Write(f.body)
+}
