@@ -7,23 +7,9 @@
 bench_log() { printf '[bench] %s\n' "$*" >&2; }
 
 # need_tool COMMAND PACKAGE: installs the Debian package (as root) when COMMAND is missing.
-# Without the recommended packages: gnuplot's would bring groff and ImageMagick along.
 need_tool() {
 	command -v "$1" >/dev/null 2>&1 && return 0
-	if [[ $EUID -ne 0 ]] || ! command -v apt-get >/dev/null 2>&1; then
-		services_fail "missing $1: install it (Debian: sudo apt-get install $2) and try again"
-		return 1
-	fi
-	if [[ -z ${SERVICES_APT_UPDATED:-} ]]; then
-		bench_log "apt-get update"
-		DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2 || return 1
-		SERVICES_APT_UPDATED=1
-	fi
-	bench_log "apt-get install $2"
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$2" >"$WORK/apt.log" 2>&1 || {
-		cat "$WORK/apt.log" >&2
-		return 1
-	}
+	apt_install --minimal "$2" || return 1
 	command -v "$1" >/dev/null 2>&1 || services_fail "$1 not found after installing $2"
 }
 

@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034 # SERVICES_STARTED is read by the scripts that source services.sh
 # Helpers of scripts/services.sh: logging, URL parsing, probes of PostgreSQL and Redis,
 # apt and docker compose. Sourced by services.sh, not on its own.
 
@@ -144,8 +144,15 @@ wait_for() {
 # ---------------------------------------------------------------------------------------
 # Packages
 
-# apt_install PACKAGE...: installs Debian packages (root only), running apt-get update once.
+# apt_install [--minimal] PACKAGE...: installs Debian packages (root only), running
+# apt-get update once. --minimal leaves out recommended packages (gnuplot's would bring
+# groff and ImageMagick along).
 apt_install() {
+	local flags=(-y -qq)
+	if [[ ${1:-} == --minimal ]]; then
+		flags+=(--no-install-recommends)
+		shift
+	fi
 	if [[ $EUID -ne 0 ]] || ! command -v apt-get >/dev/null 2>&1; then
 		services_fail "missing $*: install it (Debian: sudo apt-get install $*) and try again"
 		return 1
@@ -156,7 +163,7 @@ apt_install() {
 		SERVICES_APT_UPDATED=1
 	fi
 	services_log "apt-get install $*"
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >&2
+	DEBIAN_FRONTEND=noninteractive apt-get install "${flags[@]}" "$@" >&2
 }
 
 # ---------------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034 # SERVICES_STARTED is read by the scripts that source services.sh
 # Project-local PostgreSQL and Redis under .data/ for scripts/services.sh: install,
 # initialise, start and stop them. Sourced by services.sh, not on its own.
 
