@@ -107,10 +107,15 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	if err != nil {
 		status, buf = http.StatusInternalServerError, []byte(`{"error":"internal server error"}`)
 	}
+	writeJSONBytes(w, status, append(buf, '\n'))
+}
+
+// writeJSONBytes answers an encoded JSON body (newline included) with its
+// content type and length.
+func writeJSONBytes(w http.ResponseWriter, status int, body []byte) {
 	h := w.Header()
 	h["Content-Type"] = headerJSONContent
-	h["Content-Length"] = []string{strconv.Itoa(len(buf) + 1)}
+	h["Content-Length"] = []string{strconv.Itoa(len(body))}
 	w.WriteHeader(status)
-	buf = append(buf, '\n')
-	_, _ = w.Write(buf)
+	_, _ = w.Write(body)
 }

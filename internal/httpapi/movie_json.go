@@ -15,13 +15,7 @@ import (
 // to encoding/json.
 func writeMovie(w http.ResponseWriter, status int, m domain.Movie) {
 	buf := make([]byte, 0, 64+len(m.Title))
-	buf = appendMovieEnvelope(buf, m)
-	buf = append(buf, '\n')
-	h := w.Header()
-	h["Content-Type"] = headerJSONContent
-	h["Content-Length"] = []string{strconv.Itoa(len(buf))}
-	w.WriteHeader(status)
-	_, _ = w.Write(buf)
+	writeJSONBytes(w, status, append(appendMovieEnvelope(buf, m), '\n'))
 }
 
 func appendMovieEnvelope(dst []byte, m domain.Movie) []byte {
