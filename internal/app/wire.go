@@ -47,7 +47,7 @@ func wire(_ context.Context, cfg config.Config, b backends, log *slog.Logger) (h
 	if err != nil {
 		return nil, fmt.Errorf("passkey configuration: %w", err)
 	}
-	state := &httpapi.AppState{
+	return httpapi.NewRouter(httpapi.AppState{
 		Passkeys: pk,
 		Movies: movies.New(movies.Options{
 			Repo:     b.pg,
@@ -69,8 +69,7 @@ func wire(_ context.Context, cfg config.Config, b backends, log *slog.Logger) (h
 		Limiter:           limiter,
 		TrustedProxies:    httpapi.ParseTrustedProxies(cfg.TrustedProxies),
 		IPv6Prefix:        cfg.RateLimitIPv6Bits,
-	}
-	return state.Router(), nil
+	}), nil
 }
 
 // newMetrics picks Prometheus or the no-op (which serves an empty 200).
