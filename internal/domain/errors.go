@@ -48,6 +48,11 @@ func KindOf(err error) error {
 	return nil
 }
 
+// HasKind tells whether err is of kind (one of the sentinels above).
+func HasKind(err, kind error) bool {
+	return KindOf(err) == kind //nolint:errorlint // kinds are sentinels, compared by identity
+}
+
 // PublicError is an error whose Message is safe to show to a client. Kind is
 // one of the sentinel errors above; Cause (never shown) is kept for the log.
 type PublicError struct {

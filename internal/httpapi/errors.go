@@ -64,7 +64,7 @@ func httpStatus(err error) (int, errorBody) {
 		return http.StatusInternalServerError, errorBody{Error: "internal server error"}
 	}
 	var pe *domain.PublicError
-	if errors.As(err, &pe) && pe.Kind == kind {
+	if errors.As(err, &pe) && domain.HasKind(pe, kind) {
 		return status, errorBody{Error: pe.Message, UnknownCredential: pe.UnknownCredential}
 	}
 	return status, errorBody{Error: kind.Error()}

@@ -146,7 +146,7 @@ func (s *AppState) optionalSession(r *http.Request) (*domain.Session, error) {
 		return nil, nil //nolint:nilerr // no usable token: the caller is anonymous
 	}
 	sess, err := s.Passkeys.Authenticate(r.Context(), token)
-	if domain.KindOf(err) == domain.ErrUnauthorized {
+	if domain.HasKind(err, domain.ErrUnauthorized) {
 		return nil, nil
 	}
 	if err != nil {

@@ -91,7 +91,7 @@ func (s *Service) finishRegistration(ctx context.Context, username string, crede
 	}
 	userID, err := s.storeRegistration(ctx, state, cred, now)
 	if err != nil {
-		if domain.KindOf(err) != domain.ErrConflict {
+		if !domain.HasKind(err, domain.ErrConflict) {
 			s.log.ErrorContext(ctx, "passkey registration not stored",
 				"event", "webauthn.register", "outcome", "error", "username", state.Username, "err", err)
 		} else {
