@@ -22,7 +22,7 @@ type AppState struct {
 	Postgres domain.Pinger
 	Redis    domain.Pinger
 
-	Metrics        domain.Metrics
+	Metrics        RequestMetrics
 	MetricsHandler http.Handler
 
 	Log     *slog.Logger

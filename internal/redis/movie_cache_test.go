@@ -29,62 +29,6 @@ func stored(title string, version int64) domain.StoredMovie {
 	return domain.StoredMovie{Movie: domain.Movie{Title: title, Year: 2000, Stars: 1}, Version: version}
 }
 
-// A fill carrying an older version than what is cached must not land: this
-// is what keeps a slow reader from putting back a value a write replaced.
-func TestFillNeverReplacesANewerVersion(t *testing.T) {
-	t.Parallel()
-	cache, ctx := newCache(t), context.Background()
-	const id = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
-	if err := cache.Fill(ctx, id, stored("new", 7), time.Minute); err != nil {
-		t.Fatal(err)
-	}
-	if err := cache.Fill(ctx, id, stored("old", 6), time.Minute); err != nil {
-		t.Fatal(err)
-	}
-	got, found, err := cache.Movie(ctx, id)
-	if err != nil || !found || got.Movie.Title != "new" || got.Version != 7 {
-		t.Fatalf("after a stale fill: %+v found=%t err=%v", got, found, err)
-	}
-	if err := cache.Fill(ctx, id, stored("same", 7), time.Minute); err != nil {
-		t.Fatal(err)
-	}
-	if got, _, _ := cache.Movie(ctx, id); got.Movie.Title != "same" {
-		t.Fatalf("a fill of the same version is refused: %+v", got)
-	}
-}
-
-// An invalidation marker reads as a miss and blocks fills older than it,
-// but not the fill of the row that comes after it.
-func TestInvalidationBlocksOlderFills(t *testing.T) {
-	t.Parallel()
-	cache, ctx := newCache(t), context.Background()
-	const id = "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"
-	if err := cache.Fill(ctx, id, stored("before delete", 3), time.Minute); err != nil {
-		t.Fatal(err)
-	}
-	if err := cache.Invalidate(ctx, id, 4, time.Minute); err != nil {
-		t.Fatal(err)
-	}
-	if _, found, err := cache.Movie(ctx, id); found || err != nil {
-		t.Fatalf("a marker reads as found=%t err=%v", found, err)
-	}
-	if err := cache.Fill(ctx, id, stored("read before delete", 3), time.Minute); err != nil {
-		t.Fatal(err)
-	}
-	if _, found, _ := cache.Movie(ctx, id); found {
-		t.Fatal("a fill older than the delete came back")
-	}
-	if err := cache.Invalidate(ctx, id, 2, time.Minute); err != nil {
-		t.Fatal(err)
-	}
-	if err := cache.Fill(ctx, id, stored("re-added", 5), time.Minute); err != nil {
-		t.Fatal(err)
-	}
-	if got, found, _ := cache.Movie(ctx, id); !found || got.Movie.Title != "re-added" {
-		t.Fatalf("the newer row was not cached: %+v found=%t", got, found)
-	}
-}
-
 // Every entry expires with the TTL it was given.
 func TestEntriesExpire(t *testing.T) {
 	t.Parallel()
