@@ -45,6 +45,7 @@ const readyTimeout = 30 * time.Second
 // server is stopped when the test ends.
 func StartRedis(t testing.TB) *RedisServer {
 	t.Helper()
+	RequireIntegration(t)
 	binary, err := exec.LookPath("redis-server")
 	if err != nil {
 		t.Fatal("testenv: redis-server is not in PATH; install it (Debian: apt-get install redis-server)")
