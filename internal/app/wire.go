@@ -29,6 +29,7 @@ func wire(_ context.Context, cfg config.Config, b backends, log *slog.Logger) (h
 		RPID:              cfg.WebAuthn.RPID,
 		RPName:            cfg.WebAuthn.RPName,
 		Origins:           cfg.WebAuthn.Origins,
+		RelatedOrigins:    cfg.WebAuthn.RelatedOrigins,
 		UserVerification:  cfg.WebAuthn.UserVerification,
 		ChallengeTTL:      cfg.WebAuthn.ChallengeTTL,
 		SessionTTL:        cfg.SessionTTL,

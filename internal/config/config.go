@@ -52,6 +52,9 @@ type WebAuthn struct {
 	// ReauthWindow is how long a user-verified assertion on a session
 	// allows adding and deleting passkeys.
 	ReauthWindow time.Duration
+	// RelatedOrigins are origins on other sites allowed to run the
+	// ceremonies (WebAuthn Level 3 §5.11), served at /.well-known/webauthn.
+	RelatedOrigins []string
 }
 
 // DefaultBindAddr is where the service listens unless API_BIND_ADDR says

@@ -33,6 +33,7 @@ func Load(getenv func(string) string) (Config, error) {
 		WebAuthn: WebAuthn{
 			RPID:              strings.ToLower(r.required("AXUM_WEBAUTHN_RP_ID")),
 			Origins:           r.list("AXUM_WEBAUTHN_ORIGIN", true),
+			RelatedOrigins:    r.list("AXUM_WEBAUTHN_RELATED_ORIGINS", false),
 			RPName:            r.str("AXUM_WEBAUTHN_RP_NAME", "Movie API"),
 			ChallengeTTL:      r.seconds("AXUM_WEBAUTHN_CHALLENGE_TTL_SEC", 300, 1, 86_400),
 			UserVerification:  r.oneOf("AXUM_WEBAUTHN_USER_VERIFICATION", "required", "required", "preferred", "discouraged"),
@@ -87,6 +88,9 @@ func (r *reader) check(c Config) {
 		if err := checkOrigin(origin, c.WebAuthn.RPID); err != nil {
 			r.fail("AXUM_WEBAUTHN_ORIGIN", err.Error())
 		}
+	}
+	for _, why := range relatedOriginProblems(c.WebAuthn.RelatedOrigins, c.WebAuthn.RPID) {
+		r.fail("AXUM_WEBAUTHN_RELATED_ORIGINS", why)
 	}
 }
 

@@ -118,6 +118,7 @@ func TestInvalidValuesNameTheVariable(t *testing.T) {
 		"AXUM_SESSION_IDLE_SEC":             "30",
 		"AXUM_WEBAUTHN_REAUTH_WINDOW_SEC":   "never",
 		"AXUM_RATE_LIMIT_IPV6_PREFIX":       "16",
+		"AXUM_WEBAUTHN_RELATED_ORIGINS":     "http://films.example",
 	}
 	for name, value := range cases {
 		_, err := Load(env(map[string]string{name: value}))

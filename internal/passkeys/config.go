@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -32,6 +33,10 @@ type Config struct {
 	RPID    string
 	RPName  string
 	Origins []string
+	// RelatedOrigins are origins on other sites allowed to run the
+	// ceremonies for RPID (WebAuthn Level 3 §5.11, Related Origin
+	// Requests); see ParseRelatedOrigins. Nil means none.
+	RelatedOrigins []string
 	// UserVerification is "required", "preferred" or "discouraged"; empty
 	// means "required", the contract's default.
 	UserVerification string
@@ -96,6 +101,11 @@ func (c *Config) validate() error {
 		}
 		c.Origins[i] = normalized
 	}
+	related, err := ParseRelatedOrigins(rpID, c.RelatedOrigins)
+	if err != nil {
+		return err
+	}
+	c.RelatedOrigins = related
 	if c.ChallengeTTL <= 0 {
 		return fmt.Errorf("passkeys: challenge TTL must be positive, got %s", c.ChallengeTTL)
 	}
@@ -124,28 +134,45 @@ func (c *Config) validate() error {
 // mismatch would only surface later as every ceremony failing). It returns the
 // origin without a trailing slash.
 func checkOrigin(raw, rpID string) (string, error) {
-	origin := strings.TrimSuffix(strings.TrimSpace(raw), "/")
-	u, err := url.Parse(origin)
-	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.Opaque != "" {
-		return "", fmt.Errorf("passkeys: origin %q is not an http(s) URL such as https://%s", raw, rpID)
+	origin, host, err := parseOrigin(raw, rpID)
+	if err != nil {
+		return "", err
 	}
-	if u.User != nil || u.Path != "" || u.RawQuery != "" || u.Fragment != "" || u.ForceQuery {
-		return "", fmt.Errorf("passkeys: origin %q must be scheme://host[:port] only", raw)
-	}
-	host := strings.ToLower(u.Hostname())
-	if host != rpID && !strings.HasSuffix(host, "."+rpID) {
+	if !isRPIDOrSubdomain(host, rpID) {
 		return "", fmt.Errorf("passkeys: origin %q: host %q is neither the RP ID %q nor a subdomain of it", raw, host, rpID)
 	}
 	return origin, nil
 }
 
+// parseOrigin accepts an http(s) URL of the form scheme://host[:port] and
+// returns it without a trailing slash, with its host in lowercase.
+func parseOrigin(raw, rpID string) (origin, host string, err error) {
+	origin = strings.TrimSuffix(strings.TrimSpace(raw), "/")
+	u, err := url.Parse(origin)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.Opaque != "" {
+		return "", "", fmt.Errorf("passkeys: origin %q is not an http(s) URL such as https://%s", raw, rpID)
+	}
+	if u.User != nil || u.Path != "" || u.RawQuery != "" || u.Fragment != "" || u.ForceQuery {
+		return "", "", fmt.Errorf("passkeys: origin %q must be scheme://host[:port] only", raw)
+	}
+	return origin, strings.ToLower(u.Hostname()), nil
+}
+
+// isRPIDOrSubdomain is the WebAuthn pairing of a host with an RP ID.
+func isRPIDOrSubdomain(host, rpID string) bool {
+	return host == rpID || strings.HasSuffix(host, "."+rpID)
+}
+
 // libraryConfig turns a validated Config into go-webauthn's configuration.
 func (c *Config) libraryConfig() *webauthn.Config {
 	timeout := webauthn.TimeoutConfig{Enforce: true, Timeout: c.ChallengeTTL, TimeoutUVD: c.ChallengeTTL}
+	// The library checks a ceremony's origin against one list: a related
+	// origin is accepted exactly like a configured one.
+	origins := slices.Concat(c.Origins, c.RelatedOrigins)
 	return &webauthn.Config{
 		RPID:                  c.RPID,
 		RPDisplayName:         c.RPName,
-		RPOrigins:             append([]string(nil), c.Origins...),
+		RPOrigins:             origins,
 		AttestationPreference: protocol.PreferNoAttestation,
 		// Login takes its user verification requirement from here;
 		// registration gets the same struct again through
