@@ -87,6 +87,8 @@ func jsonTypeName(goKind string) string {
 		return "a string"
 	case goKind == "bool":
 		return "a boolean"
+	case goKind == "slice" || goKind == "array":
+		return "an array"
 	}
 	return "of the documented type"
 }

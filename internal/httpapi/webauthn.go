@@ -11,6 +11,8 @@ import (
 type registerStartRequest struct {
 	Username    *string `json:"username"`
 	DisplayName string  `json:"display_name"`
+	// Hints are WebAuthn's user-agent hints, most preferred first.
+	Hints []string `json:"hints"`
 }
 
 // registerStartResponse carries the creation options as the library
@@ -31,8 +33,9 @@ type registerFinishResponse struct {
 }
 
 type authStartRequest struct {
-	Username  string `json:"username"`
-	Mediation string `json:"mediation"`
+	Username  string   `json:"username"`
+	Mediation string   `json:"mediation"`
+	Hints     []string `json:"hints"` // as in registerStartRequest
 }
 
 // authStartResponse carries the request options as the library marshals
@@ -68,7 +71,7 @@ func (s *AppState) registerStart(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	creation, err := s.Passkeys.BeginRegistration(r.Context(), *req.Username, req.DisplayName, caller)
+	creation, err := s.Passkeys.BeginRegistration(r.Context(), *req.Username, req.DisplayName, caller, req.Hints...)
 	if err != nil {
 		return err
 	}
@@ -97,7 +100,7 @@ func (s *AppState) authStart(w http.ResponseWriter, r *http.Request) error {
 	if err := decodeJSON(w, r, &req); err != nil {
 		return err
 	}
-	assertion, err := s.Passkeys.BeginLogin(r.Context(), req.Username, req.Mediation == "conditional")
+	assertion, err := s.Passkeys.BeginLogin(r.Context(), req.Username, req.Mediation == "conditional", req.Hints...)
 	if err != nil {
 		return err
 	}

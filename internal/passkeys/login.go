@@ -26,17 +26,22 @@ type LoginResult struct {
 // the sign-in is discoverable (the browser offers the user's passkeys), with
 // conditional mediation (passkey autofill) when asked for; conditional has no
 // effect on a username-first sign-in, so a decoy cannot differ from a real
-// answer there either.
-func (s *Service) BeginLogin(ctx context.Context, username string, conditional bool) (*protocol.CredentialAssertion, error) {
+// answer there either. The options carry the client's hints (see
+// parseHints) in every case, decoys included.
+func (s *Service) BeginLogin(ctx context.Context, username string, conditional bool, hints ...string) (*protocol.CredentialAssertion, error) {
+	wantHints, err := parseHints(hints)
+	if err != nil {
+		return nil, err
+	}
+	withHints := webauthn.WithAssertionPublicKeyCredentialHints(wantHints)
 	var (
 		assertion *protocol.CredentialAssertion
 		state     loginState
-		err       error
 	)
 	if strings.TrimSpace(username) == "" {
-		assertion, state, err = s.beginDiscoverable(conditional)
+		assertion, state, err = s.beginDiscoverable(conditional, withHints)
 	} else {
-		assertion, state, err = s.beginForUsername(ctx, username)
+		assertion, state, err = s.beginForUsername(ctx, username, withHints)
 	}
 	if err != nil {
 		return nil, err
@@ -51,16 +56,16 @@ func (s *Service) BeginLogin(ctx context.Context, username string, conditional b
 	return assertion, nil
 }
 
-func (s *Service) beginDiscoverable(conditional bool) (*protocol.CredentialAssertion, loginState, error) {
+func (s *Service) beginDiscoverable(conditional bool, hints webauthn.LoginOption) (*protocol.CredentialAssertion, loginState, error) {
 	var (
 		assertion *protocol.CredentialAssertion
 		session   *webauthn.SessionData
 		err       error
 	)
 	if conditional {
-		assertion, session, err = s.webauthn.BeginDiscoverableMediatedLogin(protocol.MediationConditional)
+		assertion, session, err = s.webauthn.BeginDiscoverableMediatedLogin(protocol.MediationConditional, hints)
 	} else {
-		assertion, session, err = s.webauthn.BeginDiscoverableLogin()
+		assertion, session, err = s.webauthn.BeginDiscoverableLogin(hints)
 	}
 	if err != nil {
 		return nil, loginState{}, libraryError(err)
@@ -68,7 +73,7 @@ func (s *Service) beginDiscoverable(conditional bool) (*protocol.CredentialAsser
 	return assertion, loginState{Session: *session, Mode: loginDiscoverable}, nil
 }
 
-func (s *Service) beginForUsername(ctx context.Context, username string) (*protocol.CredentialAssertion, loginState, error) {
+func (s *Service) beginForUsername(ctx context.Context, username string, hints webauthn.LoginOption) (*protocol.CredentialAssertion, loginState, error) {
 	name, err := domain.ParseUsername(username)
 	if err != nil {
 		return nil, loginState{}, err
@@ -87,7 +92,7 @@ func (s *Service) beginForUsername(ctx context.Context, username string) (*proto
 		if err != nil {
 			return nil, loginState{}, err
 		}
-		assertion, session, err := s.webauthn.BeginDiscoverableLogin(webauthn.WithAllowedCredentials(decoys))
+		assertion, session, err := s.webauthn.BeginDiscoverableLogin(webauthn.WithAllowedCredentials(decoys), hints)
 		if err != nil {
 			return nil, loginState{}, libraryError(err)
 		}
@@ -100,7 +105,7 @@ func (s *Service) beginForUsername(ctx context.Context, username string) (*proto
 	}
 	assertion, session, err := s.webauthn.BeginLogin(&webauthnUser{
 		handle: user.Handle, name: user.Username, displayName: user.Username, credentials: libraryCreds,
-	})
+	}, hints)
 	if err != nil {
 		return nil, loginState{}, libraryError(err)
 	}

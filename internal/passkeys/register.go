@@ -19,13 +19,19 @@ import (
 // recent user-verified proof on it (else 403, so the page can run a
 // re-authentication and retry), and the options then list its credentials in
 // excludeCredentials so the browser does not register the same authenticator
-// twice; anyone else gets a conflict.
-func (s *Service) BeginRegistration(ctx context.Context, username, displayName string, caller *domain.Session) (*protocol.CredentialCreation, error) {
+// twice; anyone else gets a conflict. The options carry the client's hints
+// (see parseHints), and go-webauthn pairs the first of them with the
+// authenticator attachment it implies, for browsers that predate hints.
+func (s *Service) BeginRegistration(ctx context.Context, username, displayName string, caller *domain.Session, hints ...string) (*protocol.CredentialCreation, error) {
 	name, err := domain.ParseUsername(username)
 	if err != nil {
 		return nil, err
 	}
 	displayName, err = normalizeDisplayName(displayName, name.Display)
+	if err != nil {
+		return nil, err
+	}
+	wantHints, err := parseHints(hints)
 	if err != nil {
 		return nil, err
 	}
@@ -57,6 +63,7 @@ func (s *Service) BeginRegistration(ctx context.Context, username, displayName s
 		webauthn.WithConveyancePreference(protocol.PreferNoAttestation),
 		webauthn.WithExtensions(webauthn.WithExtensionCredProps()),
 		webauthn.WithExclusions(descriptors(existing)),
+		webauthn.WithPublicKeyCredentialHints(wantHints),
 	)
 	if err != nil {
 		// Only a broken configuration or a failing CSPRNG gets here.
