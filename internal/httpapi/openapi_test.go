@@ -210,6 +210,7 @@ func TestOpenAPIDescribesRealAnswers(t *testing.T) {
 		}
 	})
 	t.Run("passkeys", func(t *testing.T) { exercisePasskeys(t, c, srv) })
+	t.Run("related origins and hints", func(t *testing.T) { exerciseRelatedOrigins(t, c, srv) })
 	t.Run("ceremony limits", func(t *testing.T) {
 		limited := apitest.Start(t, func(cfg *config.Config) { cfg.RateLimitPerMin = 1 })
 		c.do(t, limited, exchange{method: "POST", path: "/webauthn/auth/start", body: `{}`, want: 200, validRequest: true})

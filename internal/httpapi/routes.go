@@ -42,6 +42,7 @@ func (s *AppState) routes() []route {
 		{"GET", "/health", "Liveness; ?mode=full also checks PostgreSQL and Redis", s.health, open},
 		{"GET", "/metrics", "Prometheus metrics", s.metrics, open},
 		{"GET", "/openapi.json", "OpenAPI 3.1 description of this API", s.openapi, open},
+		{"GET", "/.well-known/webauthn", "Related origins of the passkey relying party (WebAuthn L3 §5.11)", s.wellKnownWebAuthn, open},
 
 		{"GET", "/movies/get/{id}", "Fetch a movie", s.getMovie, open},
 		{"POST", "/movies/add", "Create a movie", s.addMovie, write},
@@ -68,6 +69,7 @@ func (s *AppState) routes() []route {
 func NewRouter(deps AppState) http.Handler {
 	s := &deps
 	s.ids = newRequestIDs()
+	s.relatedOrigins = newRelatedOriginsDocument(s.Passkeys)
 	r := chi.NewRouter()
 	// GetHead answers HEAD wherever GET is served (RFC 9110), without a
 	// second route per GET; net/http drops the body.

@@ -44,5 +44,6 @@ type AppState struct {
 	// (AXUM_RATE_LIMIT_IPV6_PREFIX).
 	IPv6Prefix int
 
-	ids *requestIDs // made by Router
+	ids            *requestIDs             // made by Router
+	relatedOrigins *relatedOriginsDocument // made by Router; nil: none configured
 }
