@@ -68,6 +68,7 @@ func DefaultConfig(t testing.TB) config.Config {
 		MovieCacheTTL:     time.Minute,
 		RateLimitPerMin:   0,
 		RateLimitIPv6Bits: 64,
+		EventRetention:    90 * 24 * time.Hour,
 	}
 }
 

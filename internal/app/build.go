@@ -30,12 +30,13 @@ func Build(ctx context.Context, cfg config.Config, log *slog.Logger) (*Instance,
 	if err != nil {
 		return nil, err
 	}
-	handler, err := wire(ctx, cfg, deps, log)
+	handler, stop, err := wire(ctx, cfg, deps, log)
 	if err != nil {
 		deps.close()
 		return nil, err
 	}
-	return &Instance{Handler: handler, close: deps.close}, nil
+	// Background work first: the event writer still needs PostgreSQL.
+	return &Instance{Handler: handler, close: func() { stop(); deps.close() }}, nil
 }
 
 // checkRelatedOrigins applies the rule on related origins that config, which

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"time"
 
 	"movieapi/internal/config"
 	"movieapi/internal/domain"
@@ -17,8 +18,9 @@ import (
 )
 
 // wire builds the services over the connected backends and returns the
-// HTTP handler.
-func wire(_ context.Context, cfg config.Config, b backends, log *slog.Logger) (http.Handler, error) {
+// HTTP handler and what stops its background work (the security event
+// writer, the retention task).
+func wire(_ context.Context, cfg config.Config, b backends, log *slog.Logger) (http.Handler, func(), error) {
 	m, metricsHandler := newMetrics(cfg)
 	steps := slog.New(slog.DiscardHandler)
 	if cfg.SpanEvents == config.SpanFull {
@@ -41,12 +43,13 @@ func wire(_ context.Context, cfg config.Config, b backends, log *slog.Logger) (h
 		Credentials:    b.pg,
 		Secrets:        b.pg,
 		Sessions:       redis.NewSessionStore(b.redis),
+		Events:         b.pg,
 		FailureLimiter: limiter,
 		Metrics:        m,
 		Log:            log,
 	})
 	if err != nil {
-		return nil, fmt.Errorf("passkey configuration: %w", err)
+		return nil, nil, fmt.Errorf("passkey configuration: %w", err)
 	}
 	mv, err := movies.New(movies.Options{
 		Repo:     b.pg,
@@ -57,7 +60,15 @@ func wire(_ context.Context, cfg config.Config, b backends, log *slog.Logger) (h
 		Log:      log,
 	})
 	if err != nil {
-		return nil, err
+		pk.Close(context.Background())
+		return nil, nil, err
+	}
+	stopPruning := startEventPruning(pk, cfg.EventRetention, log)
+	stop := func() {
+		stopPruning()
+		ctx, cancel := context.WithTimeout(context.Background(), eventDrainTimeout)
+		defer cancel()
+		pk.Close(ctx)
 	}
 	return httpapi.NewRouter(httpapi.AppState{
 		Passkeys:          pk,
@@ -74,8 +85,11 @@ func wire(_ context.Context, cfg config.Config, b backends, log *slog.Logger) (h
 		Limiter:           limiter,
 		TrustedProxies:    httpapi.ParseTrustedProxies(cfg.TrustedProxies),
 		IPv6Prefix:        cfg.RateLimitIPv6Bits,
-	}), nil
+	}), stop, nil
 }
+
+// eventDrainTimeout bounds writing the queued security events at shutdown.
+const eventDrainTimeout = 5 * time.Second
 
 // newMetrics counts in a Prometheus registry, exposed at /metrics only in
 // prom mode (an empty 200 otherwise, contract §5).

@@ -38,7 +38,9 @@ type Config struct {
 	RateLimitPerMin   int
 	// RateLimitIPv6Bits is the IPv6 network size a client is counted by.
 	RateLimitIPv6Bits int
-	TrustedProxies    []string // CIDRs
+	// EventRetention is how long security events are kept.
+	EventRetention time.Duration
+	TrustedProxies []string // CIDRs
 }
 
 // WebAuthn is the relying-party configuration (contract §7.1).

@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/url"
 	"strings"
+	"time"
 )
 
 // Load reads the configuration through getenv (os.Getenv in production, a
@@ -47,6 +48,7 @@ func Load(getenv func(string) string) (Config, error) {
 		MoviesRequireAuth: r.boolean("AXUM_MOVIES_REQUIRE_AUTH", false),
 		RateLimitPerMin:   r.integer("AXUM_RATE_LIMIT_PER_MIN", 30, 0, 1_000_000),
 		RateLimitIPv6Bits: r.integer("AXUM_RATE_LIMIT_IPV6_PREFIX", 64, 32, 128),
+		EventRetention:    time.Duration(r.integer("AXUM_EVENT_RETENTION_DAYS", 90, 1, 3650)) * 24 * time.Hour,
 		TrustedProxies:    r.cidrs("AXUM_TRUSTED_PROXIES"),
 	}
 	r.check(c)

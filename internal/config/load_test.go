@@ -35,7 +35,7 @@ func TestDefaults(t *testing.T) {
 			ChallengeTTL: 300 * time.Second, UserVerification: "required", ReauthWindow: 300 * time.Second,
 		},
 		SessionTTL: 604800 * time.Second, SessionIdle: 86400 * time.Second, MovieCacheTTL: 300 * time.Second,
-		RateLimitPerMin: 30, RateLimitIPv6Bits: 64,
+		RateLimitPerMin: 30, RateLimitIPv6Bits: 64, EventRetention: 90 * 24 * time.Hour,
 	}
 	if got, exp := fmt.Sprintf("%+v", c), fmt.Sprintf("%+v", want); got != exp {
 		t.Errorf("defaults:\n got %s\nwant %s", got, exp)
@@ -54,7 +54,7 @@ func TestOverrides(t *testing.T) {
 		"AXUM_SESSION_TTL_SEC": "3600", "AXUM_MOVIE_CACHE_TTL_SEC": "10", "AXUM_MOVIES_REQUIRE_AUTH": "true",
 		"AXUM_RATE_LIMIT_PER_MIN": "0", "AXUM_TRUSTED_PROXIES": "10.0.0.0/8, ::1", "AXUM_REDIS_KEY_PREFIX": "a:",
 		"AXUM_ADMIN_BIND_ADDR": "127.0.0.1:6060", "AXUM_SESSION_IDLE_SEC": "600",
-		"AXUM_WEBAUTHN_REAUTH_WINDOW_SEC": "120", "AXUM_RATE_LIMIT_IPV6_PREFIX": "56",
+		"AXUM_WEBAUTHN_REAUTH_WINDOW_SEC": "120", "AXUM_RATE_LIMIT_IPV6_PREFIX": "56", "AXUM_EVENT_RETENTION_DAYS": "7",
 	}))
 	if err != nil {
 		t.Fatal(err)
@@ -75,6 +75,7 @@ func TestOverrides(t *testing.T) {
 		{"proxies", strings.Join(c.TrustedProxies, " "), "10.0.0.0/8 ::1"}, {"prefix", c.RedisPrefix, "a:"},
 		{"admin", c.AdminBindAddr, "127.0.0.1:6060"}, {"idle", c.SessionIdle, 10 * time.Minute},
 		{"reauth", c.WebAuthn.ReauthWindow, 2 * time.Minute}, {"ipv6", c.RateLimitIPv6Bits, 56},
+		{"retention", c.EventRetention, 7 * 24 * time.Hour},
 	}
 	for _, ch := range checks {
 		if ch.got != ch.want {
@@ -119,6 +120,7 @@ func TestInvalidValuesNameTheVariable(t *testing.T) {
 		"AXUM_WEBAUTHN_REAUTH_WINDOW_SEC":   "never",
 		"AXUM_RATE_LIMIT_IPV6_PREFIX":       "16",
 		"AXUM_WEBAUTHN_RELATED_ORIGINS":     "http://films.example",
+		"AXUM_EVENT_RETENTION_DAYS":         "0",
 	}
 	for name, value := range cases {
 		_, err := Load(env(map[string]string{name: value}))

@@ -5,6 +5,11 @@ import (
 	"time"
 )
 
+// The write methods below take the security events the write stands for and
+// store them in the same transaction: an event is recorded exactly when its
+// action is, never one without the other. An event's zero UserID,
+// CredentialID and CredentialName are filled in from the rows written.
+
 // UserRepository stores accounts.
 type UserRepository interface {
 	// AccountByUsername returns the user whose canonical username is
@@ -15,14 +20,14 @@ type UserRepository interface {
 	// CreateUserWithCredential writes a new user and its first credential in
 	// one transaction. ErrConflict when the canonical username or the
 	// credential id exists.
-	CreateUserWithCredential(ctx context.Context, u User, c Credential) (User, error)
+	CreateUserWithCredential(ctx context.Context, u User, c Credential, events ...SecurityEvent) (User, error)
 }
 
 // CredentialRepository stores passkeys.
 type CredentialRepository interface {
 	// AddCredential attaches another credential to an existing user;
 	// ErrConflict when the credential id exists.
-	AddCredential(ctx context.Context, c Credential) error
+	AddCredential(ctx context.Context, c Credential, events ...SecurityEvent) error
 	// CredentialsByUser lists a user's credentials oldest first.
 	CredentialsByUser(ctx context.Context, userID int64) ([]Credential, error)
 	// CredentialByID returns ErrNotFound for an unknown id.
@@ -34,20 +39,35 @@ type CredentialRepository interface {
 	// SignCountAccepted(stored, u.SignCount) holds at the moment of the write,
 	// reports false otherwise (and then writes nothing); ErrNotFound when the
 	// credential no longer exists. It waits for a deletion of the credential
-	// that is in progress (see DeleteCredential).
-	RecordLogin(ctx context.Context, id []byte, u LoginUpdate) (bool, error)
+	// that is in progress (see DeleteCredential). The events are stored
+	// only when the write is.
+	RecordLogin(ctx context.Context, id []byte, u LoginUpdate, events ...SecurityEvent) (bool, error)
 	// MarkCloneWarning flags a credential whose counter went backwards.
-	MarkCloneWarning(ctx context.Context, id []byte) error
+	MarkCloneWarning(ctx context.Context, id []byte, events ...SecurityEvent) error
 	// RenameCredential renames a credential of userID; ErrNotFound when the
-	// user has no such credential.
-	RenameCredential(ctx context.Context, userID int64, id []byte, name string) (Credential, error)
+	// user has no such credential. The events get the new name.
+	RenameCredential(ctx context.Context, userID int64, id []byte, name string, events ...SecurityEvent) (Credential, error)
 	// DeleteCredential deletes a credential of userID: ErrNotFound when the
 	// user has no such credential, ErrConflict when it is the user's last.
 	// beforeCommit runs once the row is deleted but before the deletion is
 	// committed, while the row stays locked: a RecordLogin of the credential
 	// waits for the outcome meanwhile. When beforeCommit fails, nothing is
 	// deleted and its error is returned.
-	DeleteCredential(ctx context.Context, userID int64, id []byte, beforeCommit func(context.Context) error) error
+	DeleteCredential(ctx context.Context, userID int64, id []byte, beforeCommit func(context.Context) error, events ...SecurityEvent) error
+}
+
+// EventRepository keeps accounts' security activity (PostgreSQL).
+type EventRepository interface {
+	// RecordEvent stores an event of an action that wrote nothing else to
+	// PostgreSQL (a logout, a refused sign-in).
+	RecordEvent(ctx context.Context, e SecurityEvent) error
+	// Events lists userID's events newest first: at most limit of them,
+	// all older than the event before (0: from the newest).
+	Events(ctx context.Context, userID int64, before int64, limit int) ([]SecurityEvent, error)
+	// PruneEvents deletes events that happened before cutoff and reports
+	// how many. Many instances may call it at once: one does the work, the
+	// others return 0 at once.
+	PruneEvents(ctx context.Context, cutoff time.Time) (int64, error)
 }
 
 // SecretRepository keeps server secrets that must be the same on every
@@ -64,6 +84,7 @@ type Repository interface {
 	UserRepository
 	CredentialRepository
 	SecretRepository
+	EventRepository
 	Pinger
 }
 
@@ -86,6 +107,9 @@ type SessionStore interface {
 	// EndCredentialSessions ends every session of userID that the
 	// credential created.
 	EndCredentialSessions(ctx context.Context, userID int64, credentialID []byte) error
+	// UserSessions lists userID's live sessions (newest first), dropping
+	// from its index the ones that ended.
+	UserSessions(ctx context.Context, userID int64) ([]Session, error)
 	// PutCeremony stores ceremony state under its challenge for ttl.
 	PutCeremony(ctx context.Context, kind CeremonyKind, challenge string, state []byte, ttl time.Duration) error
 	// TakeCeremony returns and deletes the state in one step (single use);

@@ -11,9 +11,15 @@ import (
 type Session struct {
 	// TokenHash is how the session is stored and found (TokenHash); it is
 	// never shown to anyone.
-	TokenHash    string
-	UserID       int64
-	Username     string
+	TokenHash string
+	// ID names the session to its owner (the session list, ending one):
+	// random, unrelated to the token or its hash.
+	ID       string
+	UserID   int64
+	Username string
+	// UserHandle is the account's WebAuthn user handle: what a page needs
+	// to signal the browser about the account's passkeys.
+	UserHandle   []byte
 	CredentialID []byte
 	CreatedAt    time.Time
 	// ExpiresAt is the absolute end of the session, whatever its use.
@@ -26,6 +32,8 @@ type Session struct {
 	// session (its sign-in, or a re-authentication); zero when none was.
 	// Changing the account's passkeys needs a recent one.
 	VerifiedAt time.Time
+	// Client is the device that signed in.
+	Client ClientInfo
 }
 
 // ActiveAt tells whether the session may be used at now: before its

@@ -37,12 +37,18 @@ func viewOf(c domain.Credential) credentialView {
 	return v
 }
 
+// credentialList carries, besides the passkeys, the account's user handle
+// and names: what a page passes to the WebAuthn Signal API
+// (signalAllAcceptedCredentials, signalCurrentUserDetails).
 type credentialList struct {
 	Credentials []credentialView `json:"credentials"`
+	UserHandle  string           `json:"user_handle"`
+	Username    string           `json:"username"`
 }
 
 func (s *AppState) listCredentials(w http.ResponseWriter, r *http.Request) error {
-	creds, err := s.Passkeys.Credentials(r.Context(), sessionFrom(r.Context()).UserID)
+	caller := sessionFrom(r.Context())
+	creds, err := s.Passkeys.Credentials(r.Context(), caller.UserID)
 	if err != nil {
 		return err
 	}
@@ -50,7 +56,7 @@ func (s *AppState) listCredentials(w http.ResponseWriter, r *http.Request) error
 	for _, c := range creds {
 		views = append(views, viewOf(c))
 	}
-	writeJSON(w, http.StatusOK, credentialList{Credentials: views})
+	writeJSON(w, http.StatusOK, credentialList{Credentials: views, UserHandle: encodeID(caller.UserHandle), Username: caller.Username})
 	return nil
 }
 

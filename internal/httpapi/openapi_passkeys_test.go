@@ -128,6 +128,34 @@ func exercisePasskeys(t *testing.T, c *contract, srv *apitest.Server) {
 	del("not+base64url", 400, bearer...)
 	del(laptop.CredentialID(), 401)
 
+	// Sessions and the activity log.
+	other := post("/webauthn/auth/finish", string(authtest.FinishRequest("alice",
+		asserted(t, laptop, post("/webauthn/auth/start", `{"username":"alice"}`, 200, true)))), 200, true)
+	var otherSession struct {
+		SessionToken string `json:"session_token"`
+	}
+	other.JSON(t, &otherSession)
+	list := c.do(t, srv, exchange{method: "GET", path: "/webauthn/sessions", want: 200, validRequest: true, headers: bearer})
+	c.do(t, srv, exchange{method: "GET", path: "/webauthn/sessions", want: 401})
+	var sessions struct {
+		Sessions []struct {
+			ID      string `json:"id"`
+			Current bool   `json:"current"`
+		} `json:"sessions"`
+	}
+	list.JSON(t, &sessions)
+	c.do(t, srv, exchange{method: "DELETE", path: "/webauthn/sessions/no-such-session", want: 404, validRequest: true, headers: bearer})
+	for _, s := range sessions.Sessions {
+		if !s.Current {
+			c.do(t, srv, exchange{method: "DELETE", path: "/webauthn/sessions/" + s.ID, want: 204, validRequest: true, headers: bearer})
+			break
+		}
+	}
+	post("/webauthn/sessions/revoke-others", "", 200, true, bearer...)
+	c.do(t, srv, exchange{method: "GET", path: "/webauthn/events?limit=5", want: 200, validRequest: true, headers: bearer})
+	c.do(t, srv, exchange{method: "GET", path: "/webauthn/events?limit=-1", want: 400, validRequest: false, headers: bearer})
+	c.do(t, srv, exchange{method: "GET", path: "/webauthn/events", want: 401})
+
 	post("/webauthn/logout", "", 401, false)
 	c.do(t, srv, exchange{method: "POST", path: "/webauthn/logout", want: 204, validRequest: true, headers: bearer})
 	get(401, bearer...) // the session ended

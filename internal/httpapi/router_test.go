@@ -128,11 +128,11 @@ func TestLandingMarksBearerRoutes(t *testing.T) {
 	count := func(h http.Handler) int { return strings.Count(do(h, "GET", "/").Body.String(), `class="auth"`) }
 	open, _, _ := bareRouter(t)
 	protected, _, _ := bareRouter(t, func(s *AppState) { s.MoviesRequireAuth = true })
-	if got := count(open); got != 6 {
-		t.Errorf("open writes: %d routes marked Bearer, want the 3 credential, 2 re-authentication and logout routes", got)
+	if got := count(open); got != 10 {
+		t.Errorf("open writes: %d routes marked Bearer, want the 3 credential, 2 re-authentication, 3 session, events and logout routes", got)
 	}
-	if got := count(protected); got != 9 {
-		t.Errorf("protected writes: %d routes marked Bearer, want 9", got)
+	if got := count(protected); got != 13 {
+		t.Errorf("protected writes: %d routes marked Bearer, want 13", got)
 	}
 }
 

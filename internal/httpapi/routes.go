@@ -58,6 +58,10 @@ func (s *AppState) routes() []route {
 		{"DELETE", "/webauthn/credentials/{id}", "Delete one of your passkeys", s.deleteCredential, session},
 		{"POST", "/webauthn/reauth/start", "Begin re-authentication of your session", s.reauthStart, sessionCeremony},
 		{"POST", "/webauthn/reauth/finish", "Finish re-authentication: allows passkey changes for a while", s.reauthFinish, sessionCeremony},
+		{"GET", "/webauthn/sessions", "List your sessions (signed-in devices)", s.listSessions, session},
+		{"DELETE", "/webauthn/sessions/{id}", "End one of your sessions", s.endSession, session},
+		{"POST", "/webauthn/sessions/revoke-others", "End all your sessions but this one", s.endOtherSessions, session},
+		{"GET", "/webauthn/events", "Your account's security activity, newest first", s.listEvents, session},
 		{"POST", "/webauthn/logout", "End your session", s.logout, session},
 	}
 }
@@ -96,6 +100,9 @@ func (s *AppState) serve(h handler) http.HandlerFunc {
 // checked first, then the abuse limits.
 func (s *AppState) guarded(rt route) handler {
 	h := rt.handler
+	if rt.guard != open && rt.guard != write {
+		h = s.withRequestMeta(h)
+	}
 	if s.Limiter != nil && (rt.guard == ceremony || rt.guard == sessionCeremony) {
 		h = s.rateLimited(h)
 	}

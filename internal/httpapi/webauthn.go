@@ -55,6 +55,7 @@ type authFinishResponse struct {
 	SessionToken string `json:"session_token"`
 	ExpiresAt    string `json:"expires_at"`
 	Username     string `json:"username"`
+	UserHandle   string `json:"user_handle"`
 }
 
 // registerStart begins a registration. A caller with a valid session of the
@@ -122,7 +123,7 @@ func (s *AppState) authFinish(w http.ResponseWriter, r *http.Request) error {
 	}
 	writeJSON(w, http.StatusOK, authFinishResponse{
 		Success: true, SessionToken: res.Token,
-		ExpiresAt: res.ExpiresAt.UTC().Format(time.RFC3339), Username: res.Username,
+		ExpiresAt: res.ExpiresAt.UTC().Format(time.RFC3339), Username: res.Username, UserHandle: encodeID(res.UserHandle),
 	})
 	return nil
 }

@@ -25,6 +25,8 @@ type Prometheus struct {
 	authentications *prometheus.CounterVec
 	cloneWarnings   prometheus.Counter
 	sessionsCreated prometheus.Counter
+	securityEvents  map[domain.EventType]prometheus.Counter
+	eventsDropped   prometheus.Counter
 }
 
 // NewPrometheus builds the registry with the service's metrics, the Go runtime
@@ -47,6 +49,13 @@ func NewPrometheus(version string) *Prometheus {
 		cloneWarnings:   f.counter("webauthn_clone_warnings_total", "Sign-ins rejected because the signature counter did not grow."),
 		sessionsCreated: f.counter("sessions_created_total", "Sessions created by successful sign-ins."),
 	}
+	events := f.counterVec("security_events_total", "Security events recorded in accounts' activity logs, by type.", "type")
+	p.securityEvents = map[domain.EventType]prometheus.Counter{}
+	for _, t := range domain.EventTypes {
+		p.securityEvents[t] = events.WithLabelValues(string(t))
+	}
+	p.eventsDropped = f.counter("security_event_write_failures_total",
+		"Security events that could not be recorded (the action itself went through).")
 	cache := f.counterVec("movie_cache_requests_total", "Movie cache lookups, by result.", "result")
 	p.cacheRequests = map[domain.CacheResult]prometheus.Counter{}
 	for _, r := range []domain.CacheResult{domain.CacheHit, domain.CacheMiss, domain.CacheError} {
@@ -94,6 +103,16 @@ func (p *Prometheus) Authentication(success bool) {
 }
 func (p *Prometheus) CloneWarning()   { p.cloneWarnings.Inc() }
 func (p *Prometheus) SessionCreated() { p.sessionsCreated.Inc() }
+
+// SecurityEvent counts a recorded event; the label set is the closed list
+// of domain.EventTypes.
+func (p *Prometheus) SecurityEvent(t domain.EventType) {
+	if c, ok := p.securityEvents[t]; ok {
+		c.Inc()
+	}
+}
+
+func (p *Prometheus) SecurityEventDropped() { p.eventsDropped.Inc() }
 
 func result(success bool) string {
 	if success {

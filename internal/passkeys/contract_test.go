@@ -19,3 +19,8 @@ func TestFakeSessionStoreContract(t *testing.T) {
 	t.Parallel()
 	porttest.SessionStore(t, func(*testing.T) domain.SessionStore { return newMemStore() })
 }
+
+func TestFakeEventsContract(t *testing.T) {
+	t.Parallel()
+	porttest.Events(t, func(*testing.T) porttest.AccountStore { return newMemStore() })
+}

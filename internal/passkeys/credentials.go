@@ -28,13 +28,15 @@ func (s *Service) RenameCredential(ctx context.Context, userID int64, id []byte,
 	if err != nil {
 		return domain.Credential{}, err
 	}
-	cred, err := s.credentials.RenameCredential(ctx, userID, id, name)
+	renamed := event(ctx, domain.EventPasskeyRenamed, "")
+	cred, err := s.credentials.RenameCredential(ctx, userID, id, name, renamed)
 	if errors.Is(err, domain.ErrNotFound) {
 		return domain.Credential{}, domain.NotFound(msgCredentialNotFound)
 	}
 	if err != nil {
 		return domain.Credential{}, err
 	}
+	s.recorded(renamed)
 	return cred, nil
 }
 
@@ -54,9 +56,10 @@ func (s *Service) DeleteCredential(ctx context.Context, caller domain.Session, i
 	if err := s.requireRecentVerification(caller); err != nil {
 		return err
 	}
+	deleted := event(ctx, domain.EventPasskeyDeleted, domain.DetailSessionsEnded)
 	err := s.credentials.DeleteCredential(ctx, caller.UserID, id, func(ctx context.Context) error {
 		return s.sessions.EndCredentialSessions(ctx, caller.UserID, id)
-	})
+	}, deleted)
 	switch {
 	case errors.Is(err, domain.ErrNotFound):
 		return domain.NotFound(msgCredentialNotFound)
@@ -68,6 +71,7 @@ func (s *Service) DeleteCredential(ctx context.Context, caller domain.Session, i
 			"credential_id", base64.RawURLEncoding.EncodeToString(id), "err", err)
 		return err
 	}
+	s.recorded(deleted)
 	s.log.InfoContext(ctx, "passkey deleted",
 		"event", "webauthn.credential_delete", "outcome", "success", "user_id", caller.UserID,
 		"credential_id", base64.RawURLEncoding.EncodeToString(id))

@@ -21,6 +21,7 @@ const (
 	msgLastCredential       = "cannot delete your only passkey"
 	msgAlreadyRegistered    = "username or passkey is already registered"
 	msgReauthRequired       = "reauthentication required"
+	msgSessionNotFound      = "session not found"
 )
 
 func errChallengeNotFound() error  { return domain.Invalid(msgChallengeNotFound) }

@@ -24,7 +24,8 @@ type memStore struct {
 	cmu          sync.Mutex // calls and failures
 	nextUserID   int64
 	users        map[int64]domain.User
-	creds        []domain.Credential // insertion order is creation order
+	events       []domain.SecurityEvent // oldest first; ids are positions + 1
+	creds        []domain.Credential    // insertion order is creation order
 	secrets      map[string][]byte
 	sessions     map[string]domain.Session
 	userSessions map[int64][]string
@@ -99,7 +100,7 @@ func (m *memStore) credentialsOf(userID int64) []domain.Credential {
 	return out
 }
 
-func (m *memStore) CreateUserWithCredential(_ context.Context, u domain.User, c domain.Credential) (domain.User, error) {
+func (m *memStore) CreateUserWithCredential(_ context.Context, u domain.User, c domain.Credential, events ...domain.SecurityEvent) (domain.User, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if err := m.enter("CreateUserWithCredential"); err != nil {
@@ -118,6 +119,7 @@ func (m *memStore) CreateUserWithCredential(_ context.Context, u domain.User, c 
 	m.users[u.ID] = u
 	c.UserID = u.ID
 	m.creds = append(m.creds, c)
+	m.logEvents(events, u.ID, c.ID, c.Name)
 	return u, nil
 }
 
@@ -125,7 +127,7 @@ func (m *memStore) credIndex(id []byte) int {
 	return slices.IndexFunc(m.creds, func(c domain.Credential) bool { return bytes.Equal(c.ID, id) })
 }
 
-func (m *memStore) AddCredential(_ context.Context, c domain.Credential) error {
+func (m *memStore) AddCredential(_ context.Context, c domain.Credential, events ...domain.SecurityEvent) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if err := m.enter("AddCredential"); err != nil {
@@ -135,6 +137,7 @@ func (m *memStore) AddCredential(_ context.Context, c domain.Credential) error {
 		return domain.ErrConflict
 	}
 	m.creds = append(m.creds, c)
+	m.logEvents(events, c.UserID, c.ID, c.Name)
 	return nil
 }
 
@@ -172,7 +175,7 @@ func (m *memStore) CredentialWithOwner(_ context.Context, id []byte) (domain.Cre
 	return m.creds[i], m.users[m.creds[i].UserID], nil
 }
 
-func (m *memStore) RecordLogin(_ context.Context, id []byte, u domain.LoginUpdate) (bool, error) {
+func (m *memStore) RecordLogin(_ context.Context, id []byte, u domain.LoginUpdate, events ...domain.SecurityEvent) (bool, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if err := m.enter("RecordLogin"); err != nil {
@@ -189,22 +192,26 @@ func (m *memStore) RecordLogin(_ context.Context, id []byte, u domain.LoginUpdat
 	c.SignCount, c.UserVerified, c.BackupEligible, c.BackupState = u.SignCount, u.UserVerified, u.BackupEligible, u.BackupState
 	used := u.UsedAt
 	c.LastUsedAt = &used
+	m.logEvents(events, c.UserID, c.ID, c.Name)
 	return true, nil
 }
 
-func (m *memStore) MarkCloneWarning(_ context.Context, id []byte) error {
+func (m *memStore) MarkCloneWarning(_ context.Context, id []byte, events ...domain.SecurityEvent) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if err := m.enter("MarkCloneWarning"); err != nil {
 		return err
 	}
-	if i := m.credIndex(id); i >= 0 {
-		m.creds[i].CloneWarning = true
+	i := m.credIndex(id)
+	if i < 0 {
+		return domain.ErrNotFound
 	}
+	m.creds[i].CloneWarning = true
+	m.logEvents(events, m.creds[i].UserID, id, m.creds[i].Name)
 	return nil
 }
 
-func (m *memStore) RenameCredential(_ context.Context, userID int64, id []byte, name string) (domain.Credential, error) {
+func (m *memStore) RenameCredential(_ context.Context, userID int64, id []byte, name string, events ...domain.SecurityEvent) (domain.Credential, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if err := m.enter("RenameCredential"); err != nil {
@@ -215,10 +222,11 @@ func (m *memStore) RenameCredential(_ context.Context, userID int64, id []byte, 
 		return domain.Credential{}, domain.ErrNotFound
 	}
 	m.creds[i].Name = name
+	m.logEvents(events, userID, id, name)
 	return m.creds[i], nil
 }
 
-func (m *memStore) DeleteCredential(ctx context.Context, userID int64, id []byte, beforeCommit func(context.Context) error) error {
+func (m *memStore) DeleteCredential(ctx context.Context, userID int64, id []byte, beforeCommit func(context.Context) error, events ...domain.SecurityEvent) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if err := m.enter("DeleteCredential"); err != nil {
@@ -243,8 +251,83 @@ func (m *memStore) DeleteCredential(ctx context.Context, userID int64, id []byte
 	if err := beforeCommit(ctx); err != nil {
 		return err
 	}
+	m.logEvents(events, userID, id, m.creds[i].Name)
 	m.creds = slices.Delete(m.creds, i, i+1)
 	return nil
+}
+
+// logEvents stores a write's events with its defaults. The caller holds
+// m.mu.
+func (m *memStore) logEvents(events []domain.SecurityEvent, userID int64, credentialID []byte, name string) {
+	for _, e := range events {
+		if e.UserID == 0 {
+			e.UserID = userID
+		}
+		if len(e.CredentialID) == 0 {
+			e.CredentialID = credentialID
+		}
+		if e.CredentialName == "" {
+			e.CredentialName = name
+		}
+		e.ID, e.At = int64(len(m.events)+1), time.Now()
+		m.events = append(m.events, e)
+	}
+}
+
+func (m *memStore) RecordEvent(_ context.Context, e domain.SecurityEvent) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if err := m.enter("RecordEvent"); err != nil {
+		return err
+	}
+	m.logEvents([]domain.SecurityEvent{e}, e.UserID, e.CredentialID, e.CredentialName)
+	return nil
+}
+
+func (m *memStore) Events(_ context.Context, userID, before int64, limit int) ([]domain.SecurityEvent, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if err := m.enter("Events"); err != nil {
+		return nil, err
+	}
+	out := []domain.SecurityEvent{}
+	for i := len(m.events) - 1; i >= 0 && len(out) < limit; i-- {
+		e := m.events[i]
+		if e.UserID == userID && e.ID != 0 && (before == 0 || e.ID < before) {
+			out = append(out, e)
+		}
+	}
+	return out, nil
+}
+
+func (m *memStore) PruneEvents(_ context.Context, cutoff time.Time) (int64, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if err := m.enter("PruneEvents"); err != nil {
+		return 0, err
+	}
+	var n int64
+	for i := range m.events {
+		if m.events[i].ID != 0 && m.events[i].At.Before(cutoff) {
+			m.events[i].ID = 0 // pruned; positions keep the ids of the rest
+			n++
+		}
+	}
+	return n, nil
+}
+
+func (m *memStore) UserSessions(_ context.Context, userID int64) ([]domain.Session, error) {
+	defer m.lockSessions()()
+	if err := m.enter("UserSessions"); err != nil {
+		return nil, err
+	}
+	out := []domain.Session{}
+	for i := len(m.userSessions[userID]) - 1; i >= 0; i-- {
+		if s, ok := m.sessions[m.userSessions[userID][i]]; ok {
+			out = append(out, s)
+		}
+	}
+	return out, nil
 }
 
 // lockSessions guards the session and ceremony maps (the Redis side).

@@ -65,6 +65,7 @@ func newHarnessWithStore(t testing.TB, store *memStore, configure ...func(*Confi
 		Credentials: store,
 		Secrets:     store,
 		Sessions:    store,
+		Events:      store,
 		Metrics:     h.metrics,
 		Log:         testLogger(t),
 		Now:         h.now,
@@ -72,6 +73,7 @@ func newHarnessWithStore(t testing.TB, store *memStore, configure ...func(*Confi
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}
+	t.Cleanup(func() { svc.Close(context.Background()) })
 	h.svc = svc
 	return h
 }

@@ -17,6 +17,9 @@ type LoginResult struct {
 	Token     string
 	ExpiresAt time.Time
 	Username  string
+	// UserHandle lets the page tell the browser which account the
+	// passkeys it signals belong to.
+	UserHandle []byte
 }
 
 // BeginLogin starts a sign-in. With a username the options allow that

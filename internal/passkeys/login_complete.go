@@ -22,7 +22,7 @@ func (s *Service) completeLogin(ctx context.Context, v verifiedAssertion) (Login
 	if err != nil {
 		return LoginResult{}, nil, err
 	}
-	rejection, err := s.recordUse(ctx, v)
+	rejection, err := s.recordUse(ctx, v, domain.EventSignedIn)
 	if err != nil || rejection != nil {
 		if derr := s.sessions.DeleteSession(ctx, session); derr != nil {
 			// The token was never handed out: the session is unusable and
@@ -36,18 +36,21 @@ func (s *Service) completeLogin(ctx context.Context, v verifiedAssertion) (Login
 		"event", "webauthn.login", "outcome", "success", "user_id", v.user.ID, "username", v.user.Username,
 		"credential_id", encodeID(v.stored.ID),
 		"user_verified", asserted.HasUserVerified(), "backup_state", asserted.HasBackupState())
-	return LoginResult{Token: token, ExpiresAt: session.ExpiresAt, Username: v.user.Username}, nil, nil
+	return LoginResult{Token: token, ExpiresAt: session.ExpiresAt, Username: v.user.Username, UserHandle: v.user.Handle}, nil, nil
 }
 
 // recordUse applies the sign-counter rule atomically (the repository's
 // RecordLogin: two finishes presenting the same assertion can never both
-// succeed) and stores the assertion's flags and time. A counter that did not
-// advance flags the credential as possibly cloned; a credential deleted
-// since it was read is the contract's 401, like any failed sign-in.
-func (s *Service) recordUse(ctx context.Context, v verifiedAssertion) (*loginRejection, error) {
+// succeed) and stores the assertion's flags and time, and the use as a
+// security event of type used (a sign-in or a re-authentication), all in
+// one write. A counter that did not advance flags the credential as
+// possibly cloned (with its event); a credential deleted since it was read
+// is the contract's 401, like any failed sign-in.
+func (s *Service) recordUse(ctx context.Context, v verifiedAssertion, used domain.EventType) (*loginRejection, error) {
 	asserted := v.parsed.Response.AuthenticatorData.Flags
 	presented := v.parsed.Response.AuthenticatorData.Counter
 	account := v.user.Canonical()
+	use := event(ctx, used, "")
 	accepted, err := s.credentials.RecordLogin(ctx, v.stored.ID, domain.LoginUpdate{
 		SignCount: presented,
 		// The library keeps UV as first recorded unless an upgrade was
@@ -56,13 +59,15 @@ func (s *Service) recordUse(ctx context.Context, v verifiedAssertion) (*loginRej
 		BackupEligible: asserted.HasBackupEligible(),
 		BackupState:    asserted.HasBackupState(),
 		UsedAt:         s.now().UTC(),
-	})
+	}, use)
 	switch {
 	case errors.Is(err, domain.ErrNotFound):
-		return &loginRejection{reason: "credential deleted during the sign-in", credentialID: v.stored.ID, account: account}, nil
+		return &loginRejection{reason: "credential deleted during the sign-in", credentialID: v.stored.ID, account: account,
+			userID: v.user.ID, detail: errors.New(domain.DetailCredentialGone)}, nil
 	case err != nil:
 		return nil, err
 	case accepted:
+		s.recorded(use)
 		return nil, nil
 	}
 	s.metrics.CloneWarning()
@@ -70,9 +75,15 @@ func (s *Service) recordUse(ctx context.Context, v verifiedAssertion) (*loginRej
 		"event", "webauthn.clone_warning", "user_id", v.user.ID,
 		"credential_id", encodeID(v.stored.ID),
 		"stored_count", v.stored.SignCount, "presented_count", presented)
-	err = s.credentials.MarkCloneWarning(ctx, v.stored.ID)
-	if err != nil && !errors.Is(err, domain.ErrNotFound) {
+	refused := event(ctx, domain.EventSignInRefused, domain.DetailCounterRefused)
+	err = s.credentials.MarkCloneWarning(ctx, v.stored.ID, refused)
+	switch {
+	case err == nil:
+		s.recorded(refused)
+	case !errors.Is(err, domain.ErrNotFound):
 		return nil, err
 	}
+	// The refusal's event was written with the flag: refuse must not add
+	// another (userID stays 0).
 	return &loginRejection{reason: "sign counter did not advance", credentialID: v.stored.ID, account: account}, nil
 }

@@ -49,11 +49,16 @@ func (s *Service) finishLogin(ctx context.Context, username string, rawState, cr
 // budget counts failures per account from every address, so many addresses
 // cannot try at full speed against one account; a valid assertion is never
 // refused by it, so nobody can lock the owner out by failing on purpose.
-func (s *Service) refuse(ctx context.Context, msg, event string, mode loginMode, r *loginRejection) error {
+func (s *Service) refuse(ctx context.Context, msg, logEvent string, mode loginMode, r *loginRejection) error {
 	s.log.WarnContext(ctx, msg,
-		"event", event, "outcome", "rejected", "mode", string(mode),
+		"event", logEvent, "outcome", "rejected", "mode", string(mode),
 		"reason", r.reason, "detail", devInfo(r.detail),
 		"credential_id", encodeID(r.credentialID), "unknown_credential", r.unknownCredential)
+	if r.userID != 0 && mode != loginDecoy {
+		e := event(ctx, domain.EventSignInRefused, refusalDetail(r))
+		e.UserID, e.CredentialID = r.userID, r.credentialID
+		s.eventLog.record(ctx, e)
+	}
 	if r.account != "" && s.failureLimiter != nil {
 		err := s.failureLimiter.Allow(ctx, FailureBudgetKey(r.account))
 		if errors.Is(err, domain.ErrRateLimited) {
@@ -69,4 +74,17 @@ func (s *Service) refuse(ctx context.Context, msg, event string, mode loginMode,
 func FailureBudgetKey(canonical string) string {
 	sum := sha256.Sum256([]byte(canonical))
 	return "signin-failures:" + hex.EncodeToString(sum[:16])
+}
+
+// refusalDetail is what the account's owner reads about a refused sign-in:
+// whether someone tried another account's passkey, or an assertion that did
+// not verify — never the verifier's own words.
+func refusalDetail(r *loginRejection) string {
+	switch {
+	case r.detail != nil && r.detail.Error() == domain.DetailCredentialGone:
+		return domain.DetailCredentialGone
+	case r.reason == "credential belongs to another account" || r.reason == "credential belongs to another username":
+		return domain.DetailNotTheOwnersKey
+	}
+	return domain.DetailWrongSignature
 }

@@ -22,6 +22,9 @@ type loginRejection struct {
 	// account is the canonical username the failure counts against (its
 	// failure budget), "" when no account is concerned.
 	account string
+	// userID is the real account the refusal is logged for (its activity
+	// log), 0 when there is none: a decoy, an unknown credential.
+	userID int64
 }
 
 // verifiedAssertion is an assertion that passed every check but the sign
@@ -42,7 +45,8 @@ func (s *Service) verifyAssertion(ctx context.Context, username string, state lo
 		return verifiedAssertion{}, &loginRejection{reason: "assertion does not parse", detail: err, account: state.Canonical}, nil
 	}
 	reject := func(reason string, detail error, account string) (verifiedAssertion, *loginRejection, error) {
-		return verifiedAssertion{}, &loginRejection{reason: reason, detail: detail, credentialID: parsed.RawID, account: account}, nil
+		return verifiedAssertion{}, &loginRejection{reason: reason, detail: detail, credentialID: parsed.RawID, account: account,
+			userID: state.UserID}, nil
 	}
 	// The library checks this too; refusing a registration response (or
 	// anything else) here spares the database lookups.
@@ -62,6 +66,11 @@ func (s *Service) verifyAssertion(ctx context.Context, username string, state lo
 	account := state.Canonical
 	if account == "" {
 		account = user.Canonical()
+	}
+	// From here on a refusal concerns a real account: the one the ceremony
+	// named, else the credential's owner.
+	if state.UserID == 0 {
+		state.UserID = user.ID
 	}
 
 	switch state.Mode {

@@ -1,13 +1,30 @@
 package passkeys
 
-import "sync"
+import (
+	"sync"
+
+	"movieapi/internal/domain"
+)
 
 // fakeMetrics counts what the passkey flows report.
 type fakeMetrics struct {
 	mu                               sync.Mutex
 	regOK, regFail, authOK, authFail int
 	cloneWarnings, sessionsCreated   int
+	events                           map[domain.EventType]int
+	eventsDropped                    int
 }
+
+func (f *fakeMetrics) SecurityEvent(t domain.EventType) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.events == nil {
+		f.events = map[domain.EventType]int{}
+	}
+	f.events[t]++
+}
+
+func (f *fakeMetrics) SecurityEventDropped() { f.add(&f.eventsDropped) }
 
 var _ Metrics = (*fakeMetrics)(nil)
 

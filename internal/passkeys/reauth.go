@@ -77,7 +77,7 @@ func (s *Service) FinishReauthentication(ctx context.Context, caller domain.Sess
 	}
 	v, rejection, err := s.verifyAssertion(ctx, "", state, credentialJSON)
 	if err == nil && rejection == nil {
-		rejection, err = s.recordUse(ctx, v)
+		rejection, err = s.recordUse(ctx, v, domain.EventReauthenticated)
 	}
 	if err != nil {
 		s.log.ErrorContext(ctx, "re-authentication failed on a backend", "event", "webauthn.reauth", "outcome", "error", "err", err)

@@ -128,17 +128,21 @@ func (s *Service) takeRegistration(ctx context.Context, credentialJSON []byte) (
 // account id. Conflicts (username taken meanwhile, credential id already
 // registered) come back as 409.
 func (s *Service) storeRegistration(ctx context.Context, state registrationState, cred domain.Credential, now time.Time) (int64, error) {
+	added := event(ctx, domain.EventPasskeyAdded, "")
 	if state.UserID != 0 {
-		if err := s.credentials.AddCredential(ctx, cred); err != nil {
+		if err := s.credentials.AddCredential(ctx, cred, added); err != nil {
 			return 0, conflictMessage(err)
 		}
+		s.recorded(added)
 		return state.UserID, nil
 	}
+	events := []domain.SecurityEvent{event(ctx, domain.EventAccountCreated, ""), added}
 	user, err := s.users.CreateUserWithCredential(ctx,
-		domain.User{Username: state.Username, CanonicalUsername: state.Canonical, Handle: state.Handle, CreatedAt: now}, cred)
+		domain.User{Username: state.Username, CanonicalUsername: state.Canonical, Handle: state.Handle, CreatedAt: now}, cred, events...)
 	if err != nil {
 		return 0, conflictMessage(err)
 	}
+	s.recorded(events...)
 	return user.ID, nil
 }
 

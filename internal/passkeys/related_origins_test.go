@@ -91,7 +91,7 @@ func TestParseRelatedOrigins(t *testing.T) {
 func TestNewKeepsTheRelatedOrigins(t *testing.T) {
 	t.Parallel()
 	store := newMemStore()
-	ports := Ports{Users: store, Credentials: store, Secrets: store, Sessions: store, Metrics: &fakeMetrics{}}
+	ports := Ports{Users: store, Credentials: store, Secrets: store, Sessions: store, Events: store, Metrics: &fakeMetrics{}}
 	cfg := Config{
 		RPID: "example.com", RPName: "Movie API", Origins: []string{"https://example.com"},
 		ChallengeTTL: time.Minute, SessionTTL: time.Hour,

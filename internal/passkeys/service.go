@@ -1,6 +1,7 @@
 package passkeys
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/base64"
 	"errors"
@@ -16,8 +17,8 @@ import (
 	"movieapi/internal/domain"
 )
 
-// Ports are the service's dependencies. Users, Credentials, Sessions and
-// Metrics are required; Secrets is required unless Config.FakeCredentialKey
+// Ports are the service's dependencies. Users, Credentials, Sessions,
+// Events and Metrics are required; Secrets is required unless Config.FakeCredentialKey
 // is set. The rest have safe defaults (no log, no failure budget, the wall
 // clock, crypto/rand).
 type Ports struct {
@@ -25,6 +26,8 @@ type Ports struct {
 	Credentials domain.CredentialRepository
 	Secrets     domain.SecretRepository
 	Sessions    domain.SessionStore
+	// Events keeps each account's security activity.
+	Events domain.EventRepository
 	// FailureLimiter keeps each account's budget of failed sign-ins (see
 	// FailureBudgetKey); nil means no budget.
 	FailureLimiter domain.RateLimiter
@@ -45,6 +48,8 @@ type Service struct {
 	credentials domain.CredentialRepository
 	secrets     domain.SecretRepository
 	sessions    domain.SessionStore
+	events      domain.EventRepository
+	eventLog    *eventLog
 	// failureLimiter: see Ports.FailureLimiter.
 	failureLimiter domain.RateLimiter
 	metrics        Metrics
@@ -72,8 +77,8 @@ func New(cfg Config, p Ports) (*Service, error) {
 	if err := cfg.validate(); err != nil {
 		return nil, err
 	}
-	if p.Users == nil || p.Credentials == nil || p.Sessions == nil || p.Metrics == nil {
-		return nil, errors.New("passkeys: the Users, Credentials, Sessions and Metrics ports are required")
+	if p.Users == nil || p.Credentials == nil || p.Sessions == nil || p.Events == nil || p.Metrics == nil {
+		return nil, errors.New("passkeys: the Users, Credentials, Sessions, Events and Metrics ports are required")
 	}
 	if p.Secrets == nil && len(cfg.FakeCredentialKey) == 0 {
 		return nil, errors.New("passkeys: a Secrets port is required when no fake credential key is configured")
@@ -89,6 +94,7 @@ func New(cfg Config, p Ports) (*Service, error) {
 		credentials:    p.Credentials,
 		secrets:        p.Secrets,
 		sessions:       p.Sessions,
+		events:         p.Events,
 		metrics:        p.Metrics,
 		failureLimiter: p.FailureLimiter,
 		log:            p.Log,
@@ -111,7 +117,19 @@ func New(cfg Config, p Ports) (*Service, error) {
 	if s.decoyHandle, err = s.randomBytes(domain.UserHandleLength); err != nil {
 		return nil, err
 	}
+	s.eventLog = newEventLog(s.events, s.metrics, s.log)
 	return s, nil
+}
+
+// Close writes the security events still queued, within ctx, and stops the
+// writer. The service must not be used afterwards.
+func (s *Service) Close(ctx context.Context) { s.eventLog.close(ctx) }
+
+// recorded counts the events a write stored with it.
+func (s *Service) recorded(events ...domain.SecurityEvent) {
+	for _, e := range events {
+		s.metrics.SecurityEvent(e.Type)
+	}
 }
 
 // randomBytes reads n bytes from the configured CSPRNG.
@@ -131,6 +149,11 @@ type Metrics interface {
 	Authentication(success bool)
 	CloneWarning()
 	SessionCreated()
+	// SecurityEvent counts an event recorded in an account's activity log
+	// (security_events_total{type}); SecurityEventDropped one that could not
+	// be (security_event_write_failures_total).
+	SecurityEvent(t domain.EventType)
+	SecurityEventDropped()
 }
 
 // encodeID is the base64url form of an id, as logs and clients see it.

@@ -9,10 +9,13 @@ import (
 	"movieapi/internal/domain"
 )
 
-// Session tokens: 32 bytes from the CSPRNG, unpadded base64url.
+// Session tokens: 32 bytes from the CSPRNG, unpadded base64url. A session's
+// public id (the session list) is 16 random bytes of its own: nothing about
+// the token can be learnt from it.
 const (
-	tokenBytes  = 32
-	tokenLength = 43
+	tokenBytes     = 32
+	tokenLength    = 43
+	sessionIDBytes = 16
 )
 
 // maxTouchInterval coalesces "last seen" writes: a session in constant use
@@ -30,11 +33,18 @@ func (s *Service) mintSession(ctx context.Context, user domain.User, credentialI
 		return "", domain.Session{}, err
 	}
 	token := base64.RawURLEncoding.EncodeToString(raw)
+	id, err := s.randomBytes(sessionIDBytes)
+	if err != nil {
+		return "", domain.Session{}, err
+	}
 	now := s.now().UTC()
 	session := domain.Session{
 		TokenHash:    domain.TokenHash(token),
+		ID:           base64.RawURLEncoding.EncodeToString(id),
+		Client:       domain.RequestMetaFrom(ctx).Client,
 		UserID:       user.ID,
 		Username:     user.Username,
+		UserHandle:   user.Handle,
 		CredentialID: credentialID,
 		CreatedAt:    now,
 		ExpiresAt:    now.Add(s.cfg.SessionTTL),
@@ -107,10 +117,18 @@ func (s *Service) touchInterval() time.Duration {
 // Logout ends the session at once, on every instance. Ending a session that
 // is already gone succeeds: the caller's goal is met.
 func (s *Service) Logout(ctx context.Context, session domain.Session) error {
+	return s.endSession(ctx, session, domain.DetailLogout)
+}
+
+// endSession ends a session and records it in the account's activity.
+func (s *Service) endSession(ctx context.Context, session domain.Session, why string) error {
 	err := s.sessions.DeleteSession(ctx, session)
 	if err != nil && !errors.Is(err, domain.ErrNotFound) {
 		return err
 	}
+	e := event(ctx, domain.EventSessionEnded, why)
+	e.UserID, e.CredentialID = session.UserID, session.CredentialID
+	s.eventLog.record(ctx, e)
 	return nil
 }
 

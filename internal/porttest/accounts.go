@@ -17,6 +17,7 @@ type AccountStore interface {
 	domain.UserRepository
 	domain.CredentialRepository
 	domain.SecretRepository
+	domain.EventRepository
 }
 
 func user(t *testing.T, name string, handle byte) domain.User {

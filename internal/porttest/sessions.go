@@ -14,13 +14,16 @@ import (
 func session(userID int64, credential byte, n int, now time.Time) domain.Session {
 	now = time.UnixMilli(now.UnixMilli()) // what a store keeps
 	return domain.Session{
-		TokenHash: fmt.Sprintf("%064x", n), UserID: userID, Username: "Ann", CredentialID: []byte{credential},
+		TokenHash: fmt.Sprintf("%064x", n), ID: fmt.Sprintf("id-%d", n), UserID: userID, Username: "Ann",
+		UserHandle: []byte{byte(userID), 2, 3}, CredentialID: []byte{credential},
 		CreatedAt: now, ExpiresAt: now.Add(time.Hour), LastSeenAt: now,
+		Client: domain.ClientInfo{IP: "203.0.113.0/24", UserAgent: "Firefox on Linux"},
 	}
 }
 
 func sameSession(a, b domain.Session) bool {
-	return a.TokenHash == b.TokenHash && a.UserID == b.UserID && a.Username == b.Username &&
+	return a.TokenHash == b.TokenHash && a.ID == b.ID && a.UserID == b.UserID && a.Username == b.Username &&
+		bytes.Equal(a.UserHandle, b.UserHandle) && a.Client == b.Client &&
 		bytes.Equal(a.CredentialID, b.CredentialID) && a.CreatedAt.Equal(b.CreatedAt) &&
 		a.ExpiresAt.Equal(b.ExpiresAt) && a.LastSeenAt.Equal(b.LastSeenAt) && a.VerifiedAt.Equal(b.VerifiedAt)
 }
@@ -88,6 +91,27 @@ func SessionStore(t *testing.T, fresh func(t *testing.T) domain.SessionStore) {
 			if _, err := store.Session(ctx, s.TokenHash); err != nil {
 				t.Fatalf("session %s ended with another credential's: %v", s.TokenHash[60:], err)
 			}
+		}
+	})
+	t.Run("a user's sessions are listed, newest first, without ended ones", func(t *testing.T) {
+		t.Parallel()
+		store, ctx := fresh(t), context.Background()
+		older, newer, ended := session(3, 1, 7, now), session(3, 1, 8, now.Add(time.Second)), session(3, 1, 9, now)
+		newer.ExpiresAt = newer.ExpiresAt.Add(time.Second)
+		for _, s := range []domain.Session{older, newer, ended, session(4, 1, 10, now)} {
+			if err := store.CreateSession(ctx, s, time.Hour, now); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := store.DeleteSession(ctx, ended); err != nil {
+			t.Fatal(err)
+		}
+		list, err := store.UserSessions(ctx, 3)
+		if err != nil || len(list) != 2 || !sameSession(list[0], newer) || !sameSession(list[1], older) {
+			t.Fatalf("UserSessions = %+v, %v; want the newer, then the older", list, err)
+		}
+		if none, err := store.UserSessions(ctx, 99); err != nil || none == nil || len(none) != 0 {
+			t.Fatalf("sessions of nobody = %#v, %v; want an empty list", none, err)
 		}
 	})
 	t.Run("ceremonies are single use", func(t *testing.T) {

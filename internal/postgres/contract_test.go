@@ -18,3 +18,8 @@ func TestAccountsContract(t *testing.T) {
 	t.Parallel()
 	porttest.Accounts(t, func(t *testing.T) porttest.AccountStore { return newStore(t) })
 }
+
+func TestEventsContract(t *testing.T) {
+	t.Parallel()
+	porttest.Events(t, func(t *testing.T) porttest.AccountStore { return newStore(t) })
+}

@@ -34,11 +34,20 @@ type execer interface {
 	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
 }
 
-// AddCredential attaches another credential to an existing user.
-func (s *Store) AddCredential(ctx context.Context, c domain.Credential) error {
+// AddCredential attaches another credential to an existing user, with its
+// events in the same transaction.
+func (s *Store) AddCredential(ctx context.Context, c domain.Credential, events ...domain.SecurityEvent) error {
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
-	return storeError(insertCredential(ctx, s.pool, c))
+	if len(events) == 0 {
+		return storeError(insertCredential(ctx, s.pool, c))
+	}
+	return storeError(pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		if err := insertCredential(ctx, tx, c); err != nil {
+			return err
+		}
+		return insertEvents(ctx, tx, events, c.UserID, c.ID, c.Name)
+	}))
 }
 
 func insertCredential(ctx context.Context, db execer, c domain.Credential) error {

@@ -17,10 +17,10 @@ const (
 )
 
 // CreateUserWithCredential writes the user and its first credential in one
-// transaction, so a failure (a username taken meanwhile, a credential id
-// already registered) leaves no user row behind. The user's ID and
+// transaction, with its events, so a failure (a username taken meanwhile, a
+// credential id already registered) leaves no user row behind. The user's ID and
 // created_at come from the database; u.ID and c.UserID are ignored.
-func (s *Store) CreateUserWithCredential(ctx context.Context, u domain.User, c domain.Credential) (domain.User, error) {
+func (s *Store) CreateUserWithCredential(ctx context.Context, u domain.User, c domain.Credential, events ...domain.SecurityEvent) (domain.User, error) {
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
 	var created domain.User
@@ -31,7 +31,10 @@ func (s *Store) CreateUserWithCredential(ctx context.Context, u domain.User, c d
 			return err
 		}
 		c.UserID = created.ID
-		return insertCredential(ctx, tx, c)
+		if err := insertCredential(ctx, tx, c); err != nil {
+			return err
+		}
+		return insertEvents(ctx, tx, events, created.ID, c.ID, c.Name)
 	})
 	if err != nil {
 		return domain.User{}, storeError(err)

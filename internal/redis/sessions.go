@@ -32,9 +32,14 @@ const (
 	fieldExpires    = "expires"
 	fieldSeen       = "seen"
 	fieldVerified   = "verified"
+	fieldID         = "id"
+	fieldIP         = "ip"
+	fieldAgent      = "ua"
+	fieldHandle     = "handle"
 )
 
-var sessionFields = []string{fieldUserID, fieldUsername, fieldCredential, fieldCreated, fieldExpires, fieldSeen, fieldVerified}
+var sessionFields = []string{fieldUserID, fieldUsername, fieldCredential, fieldCreated, fieldExpires, fieldSeen, fieldVerified,
+	fieldID, fieldIP, fieldAgent, fieldHandle}
 
 // CreateSession writes the session and lists it in its user's index. One
 // round trip, not a MULTI: in a cluster the two keys may live on different
@@ -57,7 +62,9 @@ func (s SessionStore) CreateSession(ctx context.Context, sess domain.Session, tt
 			fieldUserID, sess.UserID, fieldUsername, sess.Username,
 			fieldCredential, base64.RawURLEncoding.EncodeToString(sess.CredentialID),
 			fieldCreated, sess.CreatedAt.UnixMilli(), fieldExpires, sess.ExpiresAt.UnixMilli(),
-			fieldSeen, sess.LastSeenAt.UnixMilli(), fieldVerified, unixMilliOrZero(sess.VerifiedAt))
+			fieldSeen, sess.LastSeenAt.UnixMilli(), fieldVerified, unixMilliOrZero(sess.VerifiedAt),
+			fieldID, sess.ID, fieldIP, sess.Client.IP, fieldAgent, sess.Client.UserAgent,
+			fieldHandle, base64.RawURLEncoding.EncodeToString(sess.UserHandle))
 		p.PExpire(ctx, key, ttl)
 		return nil
 	})
@@ -164,6 +171,43 @@ func (s SessionStore) EndCredentialSessions(ctx context.Context, userID int64, c
 	return unavailable(err)
 }
 
+// UserSessions lists the user's live sessions, newest first: the index,
+// then every session in one pipeline. Index entries whose session has ended
+// (logged out elsewhere, idled out) are dropped on the way.
+func (s SessionStore) UserSessions(ctx context.Context, userID int64) ([]domain.Session, error) {
+	index := s.c.keys.UserSessions(userID)
+	hashes, err := s.c.rdb.ZRevRange(ctx, index, 0, -1).Result()
+	if err != nil || len(hashes) == 0 {
+		return []domain.Session{}, unavailable(err)
+	}
+	reads := make([]*goredis.SliceCmd, len(hashes))
+	_, err = s.c.rdb.Pipelined(ctx, func(p goredis.Pipeliner) error {
+		for i, h := range hashes {
+			reads[i] = p.HMGet(ctx, s.c.keys.Session(h), sessionFields...)
+		}
+		return nil
+	})
+	if err != nil && !isWrongType(err) {
+		return nil, unavailable(err)
+	}
+	sessions := make([]domain.Session, 0, len(hashes))
+	var gone []any
+	for i, h := range hashes {
+		sess, ok := parseSession(reads[i].Val())
+		if !ok || sess.UserID != userID {
+			gone = append(gone, h)
+			continue
+		}
+		sess.TokenHash = h
+		sessions = append(sessions, sess)
+	}
+	if len(gone) > 0 {
+		// Tidying only: a failure here changes no answer.
+		_ = s.c.rdb.ZRem(ctx, index, gone...).Err()
+	}
+	return sessions, nil
+}
+
 // parseSession reads HMGET's answer in sessionFields order; false when the
 // session is missing or does not read as one.
 func parseSession(vals []any) (domain.Session, bool) {
@@ -195,6 +239,10 @@ func parseSession(vals []any) (domain.Session, bool) {
 	sess.CreatedAt, sess.ExpiresAt, sess.LastSeenAt = time.UnixMilli(times[0]), time.UnixMilli(times[1]), time.UnixMilli(times[2])
 	if times[3] != 0 {
 		sess.VerifiedAt = time.UnixMilli(times[3])
+	}
+	sess.ID, sess.Client.IP, sess.Client.UserAgent = str[7], str[8], str[9]
+	if sess.UserHandle, err = base64.RawURLEncoding.DecodeString(str[10]); err != nil {
+		return domain.Session{}, false
 	}
 	return sess, true
 }
