@@ -74,9 +74,9 @@ func TestWellKnownWebAuthnWithoutRelatedOrigins(t *testing.T) {
 
 // TestRelatedOriginRunsBothCeremonies: a passkey created on the related
 // origin, with real signatures over clientData naming that origin, is
-// registered and signs in (username-first and discoverable); a passkey
-// created on the instance's own origin signs in from the related one too,
-// which is what related origins are for.
+// registered, signs in (username-first and discoverable) and
+// re-authenticates; a passkey created on the instance's own origin signs in
+// from the related one too, which is what related origins are for.
 func TestRelatedOriginRunsBothCeremonies(t *testing.T) {
 	t.Parallel()
 	srv := apitest.Start(t, withRelatedOrigins("https://movies.example.org", filmsOrigin))
@@ -90,6 +90,7 @@ func TestRelatedOriginRunsBothCeremonies(t *testing.T) {
 	if !sessionWorks(t, srv, token) {
 		t.Fatal("the session from the related origin does not work")
 	}
+	authtest.Reauthenticate(t, srv, films, token) // the step-up checks origins alike
 	discoverable := finishSignIn(t, srv, "", assert(t, films, startSignIn(t, srv, "")))
 	if discoverable.Status != http.StatusOK {
 		t.Fatalf("discoverable sign-in from the related origin: %d %s", discoverable.Status, discoverable.Body)
