@@ -25,7 +25,7 @@ func relatedOriginProblems(origins []string, rpID string) []string {
 		host := strings.ToLower(u.Hostname())
 		switch {
 		case !isDomainName(host):
-			problems = append(problems, fmt.Sprintf("host of %q must be a domain name (browsers skip IP addresses)", origin))
+			problems = append(problems, fmt.Sprintf("host of %q must be an ASCII domain name (punycode for international names), not an IP address", origin))
 		case rpID != "" && (host == rpID || strings.HasSuffix(host, "."+rpID)):
 			problems = append(problems, fmt.Sprintf("%q is on the RP ID %q itself: list it in AXUM_WEBAUTHN_ORIGIN", origin, rpID))
 		case u.Scheme != "https" && host != "localhost" && !strings.HasSuffix(host, ".localhost"):
