@@ -66,6 +66,17 @@ func TestMigrateCommand(t *testing.T) {
 	}
 }
 
+// AXUM_DB_MIGRATE_URL, the direct connection, wins over DATABASE_URL (which
+// may go through a pooler; here it leads nowhere).
+func TestMigrateCommandPrefersMigrateURL(t *testing.T) {
+	testenv.RequireIntegration(t)
+	env := map[string]string{"DATABASE_URL": "postgres://postgres@" + closedAddr(t) + "/none?connect_timeout=1",
+		"AXUM_DB_MIGRATE_URL": testenv.EmptyPostgres(t)}
+	if out, err := run(t, env, "migrate", "up"); err != nil || strings.Contains(out, "version 0") || !strings.Contains(out, "(dirty: false)") {
+		t.Fatalf("migrate up: %q, %v", out, err)
+	}
+}
+
 func TestHealthcheckCommand(t *testing.T) {
 	testenv.RequireIntegration(t)
 	srv := apitest.Start(t)
