@@ -18,7 +18,7 @@ import (
 
 // wire builds the services over the connected backends and returns the
 // HTTP handler.
-func wire(_ context.Context, cfg config.Config, b backends, log *slog.Logger) (http.Handler, error) {
+func wire(_ context.Context, cfg config.Config, b backends, draining func() bool, log *slog.Logger) (http.Handler, error) {
 	m, metricsHandler := newMetrics(cfg)
 	steps := slog.New(slog.DiscardHandler)
 	if cfg.SpanEvents == config.SpanFull {
@@ -55,6 +55,7 @@ func wire(_ context.Context, cfg config.Config, b backends, log *slog.Logger) (h
 		}),
 		Postgres:          b.pg,
 		Redis:             b.redis,
+		Draining:          draining,
 		Metrics:           m,
 		MetricsHandler:    metricsHandler,
 		Log:               log,

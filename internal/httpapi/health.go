@@ -22,6 +22,10 @@ func (s *AppState) health(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, healthBody{Status: "ok"})
 		return
 	}
+	if s.Draining != nil && s.Draining() {
+		writeJSON(w, http.StatusServiceUnavailable, healthBody{Status: "draining"})
+		return
+	}
 	checks := map[string]string{}
 	var mu sync.Mutex
 	var wg sync.WaitGroup
