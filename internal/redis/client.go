@@ -84,7 +84,9 @@ func NewClient(o Options) (*Client, error) {
 		}
 		tune(sharedOptions{&opts.DialTimeout, &opts.ReadTimeout, &opts.WriteTimeout, &opts.PoolTimeout,
 			&opts.DialerRetries, &opts.MaxRetries, &opts.MaxRetryBackoff, &opts.PoolSize}, o.PoolSize)
-		rdb = goredis.NewClusterClient(opts)
+		cluster := goredis.NewClusterClient(opts)
+		cluster.AddHook(reloadSlotsOnFailure{cluster})
+		rdb = cluster
 	default:
 		opts, err := goredis.ParseURL(o.URL)
 		if err != nil {
