@@ -61,8 +61,8 @@ type mixedLoad struct {
 	tokens sync.Map // session token → struct{}: sign-ins that answered 200
 
 	answers    atomic.Int64
-	staleReads atomic.Int64 // during a Redis switch, before the repairs
-	strict     atomic.Int64         // answers judged under allSucceed
+	staleReads atomic.Int64           // during a Redis switch, before the repairs
+	strict     atomic.Int64           // answers judged under allSucceed
 	succeeded  [kindCount]atomic.Bool // a success of the kind since watchRecovery
 	outage     outage
 	stop, done chan struct{}

@@ -208,4 +208,3 @@ func randomName() string {
 	_, _ = rand.Read(b) // never fails (crypto/rand panics instead)
 	return hex.EncodeToString(b)
 }
-
