@@ -41,8 +41,9 @@ func StartHAProxy(t testing.TB, configFile string, instances []string, extra ...
 	for i, addr := range instances {
 		env = append(env, "MOVIEAPI_"+strconv.Itoa(i+1)+"="+addr)
 	}
+	env = append(env, extra...)
 	cmd := exec.Command(binary, "-db", "-f", configFile)
-	cmd.Env = append(env, extra...)
+	cmd.Env = env
 	d := startDaemon(t, "haproxy", cmd)
 	h := &HAProxy{URL: "http://" + bind, StatsURL: "http://" + stats, Output: d.output.String}
 	d.waitUntil(t, "its frontend and exporter listen", func() bool {
