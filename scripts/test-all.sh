@@ -123,7 +123,7 @@ check_prometheus_rules() {
 	promtool check config deploy/prometheus.yml >/dev/null || fail "promtool check config deploy/prometheus.yml"
 	promtool check rules deploy/prometheus/*.rules.yml >/dev/null || fail "promtool check rules found problems"
 	(cd deploy/prometheus && promtool test rules tests.yml) || fail "promtool test rules deploy/prometheus/tests.yml failed"
-	say "promtool check and test rules: ok"
+	say "promtool check and test rules: ok ($(promtool --version 2>&1 | head -n 1))"
 }
 
 run_checks() {

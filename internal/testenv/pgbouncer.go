@@ -51,7 +51,26 @@ func StartPgBouncer(t testing.TB, poolSize int) *PgBouncer {
 	d := startDaemon(t, "pgbouncer", exec.Command(binary, args...))
 	p.Output = d.output.String
 	d.waitUntil(t, "a connection through it reaches PostgreSQL", func() bool { return p.reaches(upstream) })
+	t.Logf("%s postgresql behind pgbouncer: %s", VersionMarker, p.serverVersion(t, upstream))
 	return p
+}
+
+// serverVersion asks PostgreSQL, through pgbouncer, for its version.
+func (p *PgBouncer) serverVersion(t testing.TB, upstream *url.URL) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), setupTimeout)
+	defer cancel()
+	conn, err := pgx.Connect(ctx, p.URL(upstream.String()))
+	if err != nil {
+		return "unknown (" + err.Error() + ")"
+	}
+	defer conn.Close(ctx)
+	var version string
+	// The simple protocol: no statement is prepared on a pooled connection.
+	if err := conn.QueryRow(ctx, "SELECT version()", pgx.QueryExecModeSimpleProtocol).Scan(&version); err != nil {
+		return "unknown (" + err.Error() + ")"
+	}
+	return version
 }
 
 // writeConfig writes pgbouncer.ini and its user list into a directory the
