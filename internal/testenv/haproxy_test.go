@@ -10,8 +10,9 @@ import (
 )
 
 // The repository's deploy/haproxy.cfg, run by StartHAProxy: an instance
-// whose readiness check answers comes into rotation, one that does not
-// stay out, and requests reach the instance with X-Forwarded-For added.
+// whose readiness check fails is taken out of rotation (HAProxy starts by
+// counting every server up), one whose check passes stays in, and requests
+// reach it with X-Forwarded-For added.
 func TestStartHAProxyWithTheDeployConfiguration(t *testing.T) {
 	t.Parallel()
 	backend := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -25,9 +26,11 @@ func TestStartHAProxyWithTheDeployConfiguration(t *testing.T) {
 	down := "127.0.0.1:" + strconv.Itoa(freePort(t)) // nothing listens there
 	h := StartHAProxy(t, "../../deploy/haproxy.cfg", []string{strings.TrimPrefix(backend.URL, "http://"), down, down},
 		"LB_CHECK_INTER=100ms")
-	pollUntil(t, "app1 to come into rotation", func() bool { return h.ServerUp("movieapi", "app1") })
-	if h.ServerUp("movieapi", "app2") {
-		t.Error("app2, where nothing listens, is in rotation")
+	pollUntil(t, "app2 and app3, where nothing listens, to be taken out", func() bool {
+		return !h.ServerUp("movieapi", "app2") && !h.ServerUp("movieapi", "app3")
+	})
+	if !h.ServerUp("movieapi", "app1") {
+		t.Fatal("app1, whose readiness check passes, is out of rotation")
 	}
 	resp, err := http.Get(h.URL + "/anything")
 	if err != nil {
