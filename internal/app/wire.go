@@ -24,6 +24,7 @@ func wire(_ context.Context, cfg config.Config, b backends, draining func() bool
 	if cfg.SpanEvents == config.SpanFull {
 		steps = log
 	}
+	limiter := newLimiter(cfg, b, log)
 	pk, err := passkeys.New(passkeys.Config{
 		RPID:              cfg.WebAuthn.RPID,
 		RPName:            cfg.WebAuthn.RPName,
@@ -31,14 +32,17 @@ func wire(_ context.Context, cfg config.Config, b backends, draining func() bool
 		UserVerification:  cfg.WebAuthn.UserVerification,
 		ChallengeTTL:      cfg.WebAuthn.ChallengeTTL,
 		SessionTTL:        cfg.SessionTTL,
+		SessionIdle:       cfg.SessionIdle,
+		ReauthWindow:      cfg.WebAuthn.ReauthWindow,
 		FakeCredentialKey: cfg.WebAuthn.FakeCredentialKey,
 	}, passkeys.Ports{
-		Users:       b.pg,
-		Credentials: b.pg,
-		Secrets:     b.pg,
-		Sessions:    redis.NewSessionStore(b.redis),
-		Metrics:     m,
-		Log:         log,
+		Users:          b.pg,
+		Credentials:    b.pg,
+		Secrets:        b.pg,
+		Sessions:       redis.NewSessionStore(b.redis),
+		FailureLimiter: limiter,
+		Metrics:        m,
+		Log:            log,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("passkey configuration: %w", err)
@@ -63,8 +67,9 @@ func wire(_ context.Context, cfg config.Config, b backends, draining func() bool
 		LogRequestStart:   cfg.SpanEvents != config.SpanClose,
 		LogSteps:          cfg.SpanEvents == config.SpanFull,
 		MoviesRequireAuth: cfg.MoviesRequireAuth,
-		Limiter:           newLimiter(cfg, b, log),
+		Limiter:           limiter,
 		TrustedProxies:    httpapi.ParseTrustedProxies(cfg.TrustedProxies),
+		IPv6Prefix:        cfg.RateLimitIPv6Bits,
 	}
 	return state.Router(), nil
 }

@@ -41,10 +41,14 @@ type Config struct {
 
 	WebAuthn WebAuthn
 
-	SessionTTL        time.Duration
+	SessionTTL time.Duration
+	// SessionIdle ends a session unused for that long (before SessionTTL).
+	SessionIdle       time.Duration
 	MovieCacheTTL     time.Duration
 	MoviesRequireAuth bool
 	RateLimitPerMin   int
+	// RateLimitIPv6Bits is the IPv6 network size a client is counted by.
+	RateLimitIPv6Bits int
 	TrustedProxies    []string // CIDRs
 }
 
@@ -56,6 +60,9 @@ type WebAuthn struct {
 	ChallengeTTL      time.Duration
 	UserVerification  string
 	FakeCredentialKey []byte // nil: generated once and kept in PostgreSQL
+	// ReauthWindow is how long a user-verified assertion on a session
+	// allows adding and deleting passkeys.
+	ReauthWindow time.Duration
 }
 
 // DefaultBindAddr is where the service listens unless API_BIND_ADDR says

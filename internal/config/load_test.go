@@ -32,9 +32,10 @@ func TestDefaults(t *testing.T) {
 		DBRetryCount: 50, DBAcquireTimeout: 30 * time.Second, DBMinConns: 2, DBMaxConns: 15, DBMigrate: true,
 		WebAuthn: WebAuthn{
 			RPID: "localhost", Origins: []string{"http://localhost:3000"}, RPName: "Movie API",
-			ChallengeTTL: 300 * time.Second, UserVerification: "required",
+			ChallengeTTL: 300 * time.Second, UserVerification: "required", ReauthWindow: 300 * time.Second,
 		},
-		SessionTTL: 604800 * time.Second, MovieCacheTTL: 300 * time.Second, RateLimitPerMin: 30,
+		SessionTTL: 604800 * time.Second, SessionIdle: 86400 * time.Second, MovieCacheTTL: 300 * time.Second,
+		RateLimitPerMin: 30, RateLimitIPv6Bits: 64,
 	}
 	if got, exp := fmt.Sprintf("%+v", c), fmt.Sprintf("%+v", want); got != exp {
 		t.Errorf("defaults:\n got %s\nwant %s", got, exp)
@@ -54,6 +55,8 @@ func TestOverrides(t *testing.T) {
 		"AXUM_RATE_LIMIT_PER_MIN": "0", "AXUM_TRUSTED_PROXIES": "10.0.0.0/8, ::1", "AXUM_REDIS_KEY_PREFIX": "a:",
 		"AXUM_ADMIN_BIND_ADDR": "127.0.0.1:6060", "AXUM_DRAIN_DELAY_SEC": "5",
 		"AXUM_DB_TRANSACTION_POOLING": "true", "AXUM_DB_MIGRATE_URL": "postgres://postgres@db:5432/movieapi",
+		"AXUM_SESSION_IDLE_SEC":           "600",
+		"AXUM_WEBAUTHN_REAUTH_WINDOW_SEC": "120", "AXUM_RATE_LIMIT_IPV6_PREFIX": "56",
 	}))
 	if err != nil {
 		t.Fatal(err)
@@ -74,6 +77,8 @@ func TestOverrides(t *testing.T) {
 		{"proxies", strings.Join(c.TrustedProxies, " "), "10.0.0.0/8 ::1"}, {"prefix", c.RedisPrefix, "a:"},
 		{"admin", c.AdminBindAddr, "127.0.0.1:6060"}, {"drain", c.DrainDelay, 5 * time.Second},
 		{"pooling", c.DBTransactionPooling, true}, {"migrate url", c.MigrateURL(), "postgres://postgres@db:5432/movieapi"},
+		{"idle", c.SessionIdle, 10 * time.Minute},
+		{"reauth", c.WebAuthn.ReauthWindow, 2 * time.Minute}, {"ipv6", c.RateLimitIPv6Bits, 56},
 	}
 	for _, ch := range checks {
 		if ch.got != ch.want {
@@ -117,6 +122,9 @@ func TestInvalidValuesNameTheVariable(t *testing.T) {
 		"AXUM_DRAIN_DELAY_SEC":              "-1",
 		"AXUM_DB_TRANSACTION_POOLING":       "sometimes",
 		"AXUM_DB_MIGRATE_URL":               "mysql://x",
+		"AXUM_SESSION_IDLE_SEC":             "30",
+		"AXUM_WEBAUTHN_REAUTH_WINDOW_SEC":   "never",
+		"AXUM_RATE_LIMIT_IPV6_PREFIX":       "16",
 	}
 	for name, value := range cases {
 		_, err := Load(env(map[string]string{name: value}))

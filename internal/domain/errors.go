@@ -10,6 +10,7 @@ import (
 var (
 	ErrInvalid      = errors.New("invalid input")                   // 400
 	ErrUnauthorized = errors.New("unauthorized")                    // 401
+	ErrForbidden    = errors.New("forbidden")                       // 403
 	ErrNotFound     = errors.New("not found")                       // 404
 	ErrConflict     = errors.New("conflict")                        // 409
 	ErrRateLimited  = errors.New("too many requests")               // 429
@@ -53,6 +54,10 @@ func Conflict(message string) error { return &PublicError{Kind: ErrConflict, Mes
 
 // Unauthorized returns a 401-kind error with a client-safe message.
 func Unauthorized(message string) error { return &PublicError{Kind: ErrUnauthorized, Message: message} }
+
+// Forbidden returns a 403-kind error with a client-safe message: the caller
+// is known but may not do this (yet).
+func Forbidden(message string) error { return &PublicError{Kind: ErrForbidden, Message: message} }
 
 // Unavailable wraps a backend failure; the cause goes to the log only.
 func Unavailable(cause error) error {

@@ -84,7 +84,7 @@ func (s *AppState) deleteCredential(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	if err := s.Passkeys.DeleteCredential(r.Context(), sessionFrom(r.Context()).UserID, id); err != nil {
+	if err := s.Passkeys.DeleteCredential(r.Context(), sessionFrom(r.Context()), id); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -92,8 +92,7 @@ func (s *AppState) deleteCredential(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *AppState) logout(w http.ResponseWriter, r *http.Request) {
-	token, _ := bearerToken(r) // requireSession already checked it
-	if err := s.Passkeys.Logout(r.Context(), token); err != nil {
+	if err := s.Passkeys.Logout(r.Context(), sessionFrom(r.Context())); err != nil {
 		s.fail(w, r, err)
 		return
 	}

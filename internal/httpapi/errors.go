@@ -63,7 +63,7 @@ func httpStatus(err error) (int, errorBody) {
 	if errors.As(err, &pe) {
 		return kindStatus(pe.Kind), errorBody{Error: pe.Message, UnknownCredential: pe.UnknownCredential}
 	}
-	for _, kind := range []error{domain.ErrInvalid, domain.ErrUnauthorized, domain.ErrNotFound, domain.ErrConflict, domain.ErrUnavailable} {
+	for _, kind := range []error{domain.ErrInvalid, domain.ErrUnauthorized, domain.ErrForbidden, domain.ErrNotFound, domain.ErrConflict, domain.ErrUnavailable} {
 		if errors.Is(err, kind) {
 			return kindStatus(kind), errorBody{Error: kind.Error()}
 		}
@@ -79,6 +79,7 @@ func httpStatus(err error) (int, errorBody) {
 var kindStatuses = map[error]int{
 	domain.ErrInvalid:      http.StatusBadRequest,
 	domain.ErrUnauthorized: http.StatusUnauthorized,
+	domain.ErrForbidden:    http.StatusForbidden,
 	domain.ErrNotFound:     http.StatusNotFound,
 	domain.ErrConflict:     http.StatusConflict,
 	domain.ErrRateLimited:  http.StatusTooManyRequests,

@@ -11,10 +11,11 @@ import (
 type guard int
 
 const (
-	open     guard = iota // anyone
-	session               // a valid Bearer session
-	ceremony              // the abuse limits per client IP and per username
-	write                 // a Bearer session when AXUM_MOVIES_REQUIRE_AUTH is on
+	open            guard = iota // anyone
+	session                      // a valid Bearer session
+	ceremony                     // the abuse limits per client IP and per username
+	write                        // a Bearer session when AXUM_MOVIES_REQUIRE_AUTH is on
+	sessionCeremony              // a Bearer session and the abuse limits per client IP
 )
 
 // route is one line of the API surface. The same table registers the router
@@ -49,6 +50,8 @@ func (s *AppState) routes() []route {
 		{"GET", "/webauthn/credentials", "List your passkeys", s.listCredentials, session},
 		{"PATCH", "/webauthn/credentials/{id}", "Rename one of your passkeys", s.renameCredential, session},
 		{"DELETE", "/webauthn/credentials/{id}", "Delete one of your passkeys", s.deleteCredential, session},
+		{"POST", "/webauthn/reauth/start", "Begin re-authentication of your session", s.reauthStart, sessionCeremony},
+		{"POST", "/webauthn/reauth/finish", "Finish re-authentication: allows passkey changes for a while", s.reauthFinish, sessionCeremony},
 		{"POST", "/webauthn/logout", "End your session", s.logout, session},
 	}
 }
@@ -74,16 +77,17 @@ func (s *AppState) Router() http.Handler {
 
 // guarded wraps a route's handler in what its guard demands.
 func (s *AppState) guarded(rt route) http.HandlerFunc {
-	switch {
-	case s.needsSession(rt):
-		return s.requireSession(rt.handler)
-	case rt.guard == ceremony && s.Limiter != nil:
-		return s.rateLimited(rt.handler)
+	h := rt.handler
+	if s.Limiter != nil && (rt.guard == ceremony || rt.guard == sessionCeremony) {
+		h = s.rateLimited(h)
 	}
-	return rt.handler
+	if s.needsSession(rt) {
+		h = s.requireSession(h)
+	}
+	return h
 }
 
 // needsSession tells whether the route takes a Bearer token as configured.
 func (s *AppState) needsSession(rt route) bool {
-	return rt.guard == session || rt.guard == write && s.MoviesRequireAuth
+	return rt.guard == session || rt.guard == sessionCeremony || rt.guard == write && s.MoviesRequireAuth
 }

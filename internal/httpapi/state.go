@@ -43,6 +43,9 @@ type AppState struct {
 	// disables the limits. TrustedProxies may set X-Forwarded-For.
 	Limiter        domain.RateLimiter
 	TrustedProxies []netip.Prefix
+	// IPv6Prefix is the network size an IPv6 client is counted by
+	// (AXUM_RATE_LIMIT_IPV6_PREFIX).
+	IPv6Prefix int
 
 	ids *requestIDs // made by Router
 }

@@ -19,6 +19,7 @@ const (
 	msgCredentialNotFound   = "passkey not found"
 	msgLastCredential       = "cannot delete your only passkey"
 	msgAlreadyRegistered    = "username or passkey is already registered"
+	msgReauthRequired       = "reauthentication required"
 )
 
 func errChallengeNotFound() error  { return domain.Invalid(msgChallengeNotFound) }
@@ -55,7 +56,7 @@ func backendError(err error) error {
 
 func hasDomainKind(err error) bool {
 	for _, kind := range []error{
-		domain.ErrInvalid, domain.ErrUnauthorized, domain.ErrNotFound,
+		domain.ErrInvalid, domain.ErrUnauthorized, domain.ErrForbidden, domain.ErrNotFound,
 		domain.ErrConflict, domain.ErrRateLimited, domain.ErrUnavailable,
 	} {
 		if errors.Is(err, kind) {

@@ -133,6 +133,15 @@ func TestLoginVerificationFailures(t *testing.T) {
 			return h.assert(stranger, opts)
 		}},
 		{name: "finished under another username", finishAs: "bob"},
+		{name: "offered passkey deleted before the finish", mutate: func(t *testing.T, h *harness, _ *virtualwebauthn.AssertionOptions, c []byte) []byte {
+			// Offered in the allow list, so not "unknown": the browser
+			// was right to offer it.
+			h.store.deleteCredential(t, c)
+			return c
+		}},
+		{name: "passkey deleted between the lookup and the counter update", configure: func(h *harness, _ *device) {
+			h.store.failOn("RecordLogin", domain.NotFound("credential not found"))
+		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -163,6 +172,9 @@ func TestLoginVerificationFailures(t *testing.T) {
 			}
 			if h.store.ceremonyCount() != 0 {
 				t.Fatal("the ceremony survived a failed finish")
+			}
+			if n := h.store.sessionCount(); n != 0 {
+				t.Fatalf("a failed finish left %d sessions stored", n)
 			}
 		})
 	}
@@ -269,4 +281,29 @@ func TestBackupFlags(t *testing.T) {
 			t.Fatalf("a refused sign-in changed the credential: %+v", c)
 		}
 	})
+}
+
+// TestUnknownCredentialOnlyForIDsNeverOffered: a discoverable sign-in has no
+// allow list, so any credential the server does not know is unknown to the
+// page; in a decoy ceremony, the decoy's own ids are not.
+func TestUnknownCredentialOnlyForIDsNeverOffered(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	ctx := context.Background()
+	stranger := newDevice(virtualwebauthn.KeyTypeEC2, virtualwebauthn.AuthenticatorOptions{})
+	stranger.auth.Options.UserHandle = bytes.Repeat([]byte{3}, 32)
+
+	opts, _ := h.beginLogin("", false)
+	_, err := h.svc.FinishLogin(ctx, "", h.assert(stranger, opts))
+	if public := wantKind(t, err, domain.ErrUnauthorized, "authentication failed"); !public.UnknownCredential {
+		t.Fatal("an unknown credential in a discoverable sign-in was not reported unknown")
+	}
+
+	opts, raw := h.beginLogin("ghost", false)
+	decoyID, _ := base64.RawURLEncoding.DecodeString(allowedIDs(t, raw)[0])
+	stranger.cred.ID = decoyID
+	_, err = h.svc.FinishLogin(ctx, "ghost", h.assert(stranger, opts))
+	if public := wantKind(t, err, domain.ErrUnauthorized, "authentication failed"); public.UnknownCredential {
+		t.Fatal("a decoy's own id was reported unknown: the decoy is exposed")
+	}
 }

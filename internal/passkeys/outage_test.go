@@ -26,7 +26,7 @@ func TestBackendOutagesPassThrough(t *testing.T) {
 		h := newHarness(t)
 		d := newDevice(virtualwebauthn.KeyTypeEC2, virtualwebauthn.AuthenticatorOptions{})
 		h.register("uma", d, nil)
-		u, _, _ := h.store.AccountByUsername(ctx, "uma")
+		u := h.account("uma")
 		return fixture{h: h, dev: d, userID: u.ID}
 	}
 	tests := []struct {
@@ -42,7 +42,7 @@ func TestBackendOutagesPassThrough(t *testing.T) {
 			return err
 		}},
 		{"AccountByUsername", func(t *testing.T, f fixture) error {
-			s := domain.Session{UserID: f.userID}
+			s := f.h.verified(f.userID)
 			_, err := f.h.svc.BeginRegistration(ctx, "uma", "", &s)
 			return err
 		}},
@@ -66,7 +66,7 @@ func TestBackendOutagesPassThrough(t *testing.T) {
 			return err
 		}},
 		{"AddCredential", func(t *testing.T, f fixture) error {
-			s := domain.Session{UserID: f.userID}
+			s := f.h.signedIn("uma", f.dev)
 			opts, _ := f.h.beginRegistration("uma", &s)
 			d := newDevice(virtualwebauthn.KeyTypeEC2, virtualwebauthn.AuthenticatorOptions{})
 			_, err := f.h.svc.FinishRegistration(ctx, "uma", f.h.attest(d, opts), "")
@@ -104,7 +104,7 @@ func TestBackendOutagesPassThrough(t *testing.T) {
 			return err
 		}},
 		{"DeleteCredential", func(t *testing.T, f fixture) error {
-			return f.h.svc.DeleteCredential(ctx, f.userID, f.dev.cred.ID)
+			return f.h.svc.DeleteCredential(ctx, f.h.verified(f.userID), f.dev.cred.ID)
 		}},
 	}
 	for _, failure := range []struct {

@@ -2,6 +2,7 @@ package passkeys
 
 import (
 	"crypto/rand"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
@@ -23,9 +24,12 @@ type Ports struct {
 	Credentials domain.CredentialRepository
 	Secrets     domain.SecretRepository
 	Sessions    domain.SessionStore
-	Metrics     domain.Metrics
-	Log         *slog.Logger
-	Now         func() time.Time
+	// FailureLimiter keeps each account's budget of failed sign-ins (see
+	// FailureBudgetKey); nil means no budget.
+	FailureLimiter domain.RateLimiter
+	Metrics        domain.Metrics
+	Log            *slog.Logger
+	Now            func() time.Time
 	// Random supplies user handles, session tokens and the generated decoy
 	// key. It must be a CSPRNG and safe for concurrent use.
 	Random io.Reader
@@ -40,16 +44,23 @@ type Service struct {
 	credentials domain.CredentialRepository
 	secrets     domain.SecretRepository
 	sessions    domain.SessionStore
-	metrics     domain.Metrics
-	log         *slog.Logger
-	now         func() time.Time
-	random      io.Reader
+	// failureLimiter: see Ports.FailureLimiter.
+	failureLimiter domain.RateLimiter
+	metrics        domain.Metrics
+	log            *slog.Logger
+	now            func() time.Time
+	random         io.Reader
 
 	// fakeKey is fetched from the SecretRepository on first use and kept:
 	// the secret never changes once created. A failed fetch is not cached,
 	// so a database outage at that moment does not stick.
 	fakeKeyMu sync.Mutex
 	fakeKey   []byte
+
+	// decoyKey and decoyHandle stand in for an account when an assertion
+	// answers a decoy ceremony (see failLikeARealAccount).
+	decoyKey    []byte
+	decoyHandle []byte
 }
 
 // New validates cfg (origins against the RP ID, user verification, TTLs) and
@@ -71,17 +82,18 @@ func New(cfg Config, p Ports) (*Service, error) {
 		return nil, fmt.Errorf("passkeys: relying party configuration: %w", err)
 	}
 	s := &Service{
-		cfg:         cfg,
-		webauthn:    wa,
-		users:       p.Users,
-		credentials: p.Credentials,
-		secrets:     p.Secrets,
-		sessions:    p.Sessions,
-		metrics:     p.Metrics,
-		log:         p.Log,
-		now:         p.Now,
-		random:      p.Random,
-		fakeKey:     cfg.FakeCredentialKey,
+		cfg:            cfg,
+		webauthn:       wa,
+		users:          p.Users,
+		credentials:    p.Credentials,
+		secrets:        p.Secrets,
+		sessions:       p.Sessions,
+		metrics:        p.Metrics,
+		failureLimiter: p.FailureLimiter,
+		log:            p.Log,
+		now:            p.Now,
+		random:         p.Random,
+		fakeKey:        cfg.FakeCredentialKey,
 	}
 	if s.metrics == nil {
 		s.metrics = noMetrics{}
@@ -94,6 +106,12 @@ func New(cfg Config, p Ports) (*Service, error) {
 	}
 	if s.random == nil {
 		s.random = rand.Reader
+	}
+	if s.decoyKey, err = decoyPublicKey(); err != nil {
+		return nil, err
+	}
+	if s.decoyHandle, err = s.randomBytes(domain.UserHandleLength); err != nil {
+		return nil, err
 	}
 	return s, nil
 }
@@ -118,3 +136,6 @@ func (noMetrics) Registration(bool)                                  {}
 func (noMetrics) Authentication(bool)                                {}
 func (noMetrics) CloneWarning()                                      {}
 func (noMetrics) SessionCreated()                                    {}
+
+// encodeID is the base64url form of an id, as logs and clients see it.
+func encodeID(id []byte) string { return base64.RawURLEncoding.EncodeToString(id) }

@@ -1,7 +1,9 @@
 package postgres_test
 
 import (
+	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"strconv"
 	"testing"
@@ -9,6 +11,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"movieapi/internal/apitest"
 	"movieapi/internal/domain"
 	"movieapi/internal/postgres"
 )
@@ -151,17 +154,17 @@ func TestDeleteCredentialRules(t *testing.T) {
 	}
 	other, foreign := register(t, store, "lee")
 
-	wantPublic(t, store.DeleteCredential(ctx, owner.ID, foreign.ID), domain.ErrNotFound, "credential not found")
-	wantPublic(t, store.DeleteCredential(ctx, owner.ID, randomBytes(t, 16)), domain.ErrNotFound, "credential not found")
-	wantKind(t, store.DeleteCredential(ctx, 987654, first.ID), domain.ErrNotFound)
+	wantPublic(t, store.DeleteCredential(ctx, owner.ID, foreign.ID, noHook), domain.ErrNotFound, "credential not found")
+	wantPublic(t, store.DeleteCredential(ctx, owner.ID, randomBytes(t, 16), noHook), domain.ErrNotFound, "credential not found")
+	wantKind(t, store.DeleteCredential(ctx, 987654, first.ID, noHook), domain.ErrNotFound)
 
-	if err := store.DeleteCredential(ctx, owner.ID, first.ID); err != nil {
+	if err := store.DeleteCredential(ctx, owner.ID, first.ID, noHook); err != nil {
 		t.Fatal(err)
 	}
 	_, err := store.CredentialByID(ctx, first.ID)
 	wantKind(t, err, domain.ErrNotFound)
-	wantPublic(t, store.DeleteCredential(ctx, owner.ID, second.ID), domain.ErrConflict, "cannot delete your only passkey")
-	wantPublic(t, store.DeleteCredential(ctx, other.ID, foreign.ID), domain.ErrConflict, "cannot delete your only passkey")
+	wantPublic(t, store.DeleteCredential(ctx, owner.ID, second.ID, noHook), domain.ErrConflict, "cannot delete your only passkey")
+	wantPublic(t, store.DeleteCredential(ctx, other.ID, foreign.ID, noHook), domain.ErrConflict, "cannot delete your only passkey")
 	if _, err := store.CredentialByID(ctx, second.ID); err != nil {
 		t.Fatalf("the last passkey is gone: %v", err)
 	}
@@ -190,7 +193,7 @@ func TestConcurrentDeletesKeepOnePasskey(t *testing.T) {
 	warmPool(t, store, 2*users)
 
 	errs := concurrently(len(ids), func(i int) error {
-		return store.DeleteCredential(t.Context(), owners[i/2], ids[i])
+		return store.DeleteCredential(t.Context(), owners[i/2], ids[i], noHook)
 	})
 	for i, owner := range owners {
 		a, b := errs[2*i], errs[2*i+1]
@@ -233,4 +236,61 @@ func countTrue(values []bool) int {
 		}
 	}
 	return n
+}
+
+func noHook(context.Context) error { return nil }
+
+// TestDeleteCredentialHookDecidesTheCommit: a failing hook rolls the delete
+// back (the passkey stays); while the hook runs, the deletion is not
+// visible yet and a RecordLogin of the credential waits for it, then finds
+// the credential gone.
+func TestDeleteCredentialHookDecidesTheCommit(t *testing.T) {
+	t.Parallel()
+	store := newStore(t)
+	ctx := t.Context()
+	owner, first := register(t, store, "hana")
+	second := newCredential(t, "Second")
+	second.UserID = owner.ID
+	if err := store.AddCredential(ctx, second); err != nil {
+		t.Fatal(err)
+	}
+
+	refused := domain.Unavailable(errors.New("session store down"))
+	err := store.DeleteCredential(ctx, owner.ID, first.ID, func(context.Context) error { return refused })
+	if !errors.Is(err, refused) {
+		t.Fatalf("delete with a failing hook = %v, want the hook's error", err)
+	}
+	if _, err := store.CredentialByID(ctx, first.ID); err != nil {
+		t.Fatalf("the passkey is gone although the hook failed: %v", err)
+	}
+
+	type result struct {
+		accepted bool
+		err      error
+	}
+	recorded := make(chan result, 1)
+	err = store.DeleteCredential(ctx, owner.ID, first.ID, func(context.Context) error {
+		if _, err := store.CredentialByID(ctx, first.ID); err != nil {
+			return fmt.Errorf("the uncommitted delete is visible to others: %w", err)
+		}
+		go func() {
+			ok, err := store.RecordLogin(ctx, first.ID, domain.LoginUpdate{SignCount: 1, UsedAt: time.Now()})
+			recorded <- result{ok, err}
+		}()
+		// RecordLogin must be queued behind the row lock before the commit.
+		apitest.WaitFor(t, "a RecordLogin waiting for the row lock", func() bool {
+			var waiting int
+			_ = store.Pool().QueryRow(ctx, `SELECT count(*) FROM pg_stat_activity
+				WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%UPDATE credentials%sign_count%'`).Scan(&waiting)
+			return waiting == 1
+		})
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := <-recorded
+	if r.accepted || !errors.Is(r.err, domain.ErrNotFound) {
+		t.Fatalf("RecordLogin racing the delete = %v, %v; want not found", r.accepted, r.err)
+	}
 }

@@ -11,7 +11,18 @@ import (
 
 func newUser(t *testing.T, username string) domain.User {
 	t.Helper()
-	return domain.User{Username: username, Handle: randomBytes(t, domain.UserHandleLength)}
+	name := parseName(t, username)
+	return domain.User{Username: name.Display, CanonicalUsername: name.Canonical, Handle: randomBytes(t, domain.UserHandleLength)}
+}
+
+// parseName is the domain's reading of a username, as the service stores it.
+func parseName(t *testing.T, username string) domain.Username {
+	t.Helper()
+	name, err := domain.ParseUsername(username)
+	if err != nil {
+		t.Fatalf("username %q: %v", username, err)
+	}
+	return name
 }
 
 func newCredential(t *testing.T, name string) domain.Credential {
@@ -65,7 +76,10 @@ func TestCreateUserWithCredentialStoresBoth(t *testing.T) {
 		t.Fatalf("created user = %+v", user)
 	}
 	for _, lookup := range []func() (domain.User, error){
-		func() (domain.User, error) { u, _, err := store.AccountByUsername(ctx, "aLICE"); return u, err },
+		func() (domain.User, error) {
+			u, _, err := store.AccountByUsername(ctx, parseName(t, "aLICE"))
+			return u, err
+		},
 		func() (domain.User, error) { _, u, err := store.CredentialWithOwner(ctx, cred.ID); return u, err },
 	} {
 		got, err := lookup()
@@ -92,7 +106,7 @@ func TestCreateUserWithCredentialStoresBoth(t *testing.T) {
 func TestUnknownUserIsNotFound(t *testing.T) {
 	t.Parallel()
 	store := newStore(t)
-	_, _, err := store.AccountByUsername(t.Context(), "nobody")
+	_, _, err := store.AccountByUsername(t.Context(), parseName(t, "nobody"))
 	wantKind(t, err, domain.ErrNotFound)
 	_, _, err = store.CredentialWithOwner(t.Context(), randomBytes(t, 16))
 	wantKind(t, err, domain.ErrNotFound)
@@ -123,7 +137,7 @@ func TestDuplicateCredentialLeavesNoOrphanUser(t *testing.T) {
 
 	_, err := store.CreateUserWithCredential(t.Context(), newUser(t, "carol"), cred)
 	wantPublic(t, err, domain.ErrConflict, "credential already registered")
-	_, _, err = store.AccountByUsername(t.Context(), "carol")
+	_, _, err = store.AccountByUsername(t.Context(), parseName(t, "carol"))
 	wantKind(t, err, domain.ErrNotFound)
 }
 

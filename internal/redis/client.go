@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"strconv"
 	"time"
 
 	goredis "github.com/redis/go-redis/v9"
@@ -138,8 +139,8 @@ func (k Keys) Movie(id string) string { return k.Prefix + "movie:" + id }
 
 func (k Keys) Session(tokenHash string) string { return k.Prefix + "session:" + tokenHash }
 
-func (k Keys) CredentialSessions(credentialID string) string {
-	return k.Prefix + "sessions:credential:" + credentialID
+func (k Keys) UserSessions(userID int64) string {
+	return k.Prefix + "sessions:user:" + strconv.FormatInt(userID, 10)
 }
 
 func (k Keys) Ceremony(kind domain.CeremonyKind, challenge string) string {
