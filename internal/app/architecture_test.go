@@ -26,6 +26,7 @@ var allowedImports = map[string][]string{
 	"migrations":  {},
 	"cmd":         {"app"},
 	"testenv":     {"*"},
+	"porttest":    {"domain"}, // the ports' contract tests, run by adapters and fakes
 	"apitest":     {"*"},
 	"authtest":    {"*"},
 	"browsertest": {"*"},

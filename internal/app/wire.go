@@ -47,16 +47,20 @@ func wire(_ context.Context, cfg config.Config, b backends, draining func() bool
 	if err != nil {
 		return nil, fmt.Errorf("passkey configuration: %w", err)
 	}
-	state := &httpapi.AppState{
-		Passkeys: pk,
-		Movies: movies.New(movies.Options{
-			Repo:     b.pg,
-			Cache:    redis.NewMovieCache(b.redis),
-			Metrics:  m,
-			CacheTTL: cfg.MovieCacheTTL,
-			Steps:    steps,
-			Log:      log,
-		}),
+	mv, err := movies.New(movies.Options{
+		Repo:     b.pg,
+		Cache:    redis.NewMovieCache(b.redis),
+		Metrics:  m,
+		CacheTTL: cfg.MovieCacheTTL,
+		Steps:    steps,
+		Log:      log,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return httpapi.NewRouter(httpapi.AppState{
+		Passkeys:          pk,
+		Movies:            mv,
 		Postgres:          b.pg,
 		Redis:             b.redis,
 		Draining:          draining,
@@ -70,17 +74,17 @@ func wire(_ context.Context, cfg config.Config, b backends, draining func() bool
 		Limiter:           limiter,
 		TrustedProxies:    httpapi.ParseTrustedProxies(cfg.TrustedProxies),
 		IPv6Prefix:        cfg.RateLimitIPv6Bits,
-	}
-	return state.Router(), nil
+	}), nil
 }
 
-// newMetrics picks Prometheus or the no-op (which serves an empty 200).
-func newMetrics(cfg config.Config) (domain.Metrics, http.Handler) {
+// newMetrics counts in a Prometheus registry, exposed at /metrics only in
+// prom mode (an empty 200 otherwise, contract §5).
+func newMetrics(cfg config.Config) (*metrics.Prometheus, http.Handler) {
+	p := metrics.NewPrometheus(version)
 	if cfg.MetricsType == config.MetricsProm {
-		p := metrics.NewPrometheus(version)
 		return p, p.Handler()
 	}
-	return metrics.Noop{}, metrics.Noop{}.Handler()
+	return p, metrics.HiddenHandler()
 }
 
 // newLimiter shares the ceremony budgets through Redis, falling back to a

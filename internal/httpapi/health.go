@@ -17,14 +17,14 @@ type healthBody struct {
 
 // health is the liveness check; with ?mode=full (exactly) it is the
 // readiness check and pings PostgreSQL and Redis concurrently.
-func (s *AppState) health(w http.ResponseWriter, r *http.Request) {
+func (s *AppState) health(w http.ResponseWriter, r *http.Request) error {
 	if r.URL.Query().Get("mode") != "full" {
 		writeJSON(w, http.StatusOK, healthBody{Status: "ok"})
-		return
+		return nil
 	}
 	if s.Draining != nil && s.Draining() {
 		writeJSON(w, http.StatusServiceUnavailable, healthBody{Status: "draining"})
-		return
+		return nil
 	}
 	checks := map[string]string{}
 	var mu sync.Mutex
@@ -51,4 +51,5 @@ func (s *AppState) health(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	writeJSON(w, code, healthBody{Status: status, Checks: checks})
+	return nil
 }

@@ -21,21 +21,19 @@ import (
 // There is deliberately no budget per username alone: it would let one
 // address make an account answer 429 to its owner everywhere. Failed
 // sign-ins are counted per account instead, by the passkeys service.
-func (s *AppState) rateLimited(next http.HandlerFunc) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
+func (s *AppState) rateLimited(next handler) handler {
+	return func(w http.ResponseWriter, r *http.Request) error {
 		ctx := r.Context()
 		client := clientKey(clientIP(r, s.TrustedProxies), s.IPv6Prefix)
 		if err := s.Limiter.Allow(ctx, "ip:"+client); err != nil {
-			s.fail(w, r, err)
-			return
+			return err
 		}
 		if account := peekAccount(r); account != "" {
 			if err := s.Limiter.Allow(ctx, "ip-user:"+client+":"+account); err != nil {
-				s.fail(w, r, err)
-				return
+				return err
 			}
 		}
-		next(w, r)
+		return next(w, r)
 	}
 }
 

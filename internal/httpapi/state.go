@@ -25,7 +25,7 @@ type AppState struct {
 	// check then answers 503 so balancers stop sending traffic. nil: never.
 	Draining func() bool
 
-	Metrics        domain.Metrics
+	Metrics        RequestMetrics
 	MetricsHandler http.Handler
 
 	Log     *slog.Logger

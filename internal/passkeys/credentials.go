@@ -13,7 +13,7 @@ import (
 func (s *Service) Credentials(ctx context.Context, userID int64) ([]domain.Credential, error) {
 	creds, err := s.credentials.CredentialsByUser(ctx, userID)
 	if err != nil {
-		return nil, backendError(err)
+		return nil, err
 	}
 	if creds == nil {
 		creds = []domain.Credential{}
@@ -33,7 +33,7 @@ func (s *Service) RenameCredential(ctx context.Context, userID int64, id []byte,
 		return domain.Credential{}, domain.NotFound(msgCredentialNotFound)
 	}
 	if err != nil {
-		return domain.Credential{}, backendError(err)
+		return domain.Credential{}, err
 	}
 	return cred, nil
 }
@@ -66,7 +66,7 @@ func (s *Service) DeleteCredential(ctx context.Context, caller domain.Session, i
 		s.log.ErrorContext(ctx, "passkey not deleted",
 			"event", "webauthn.credential_delete", "outcome", "error", "user_id", caller.UserID,
 			"credential_id", base64.RawURLEncoding.EncodeToString(id), "err", err)
-		return backendError(err)
+		return err
 	}
 	s.log.InfoContext(ctx, "passkey deleted",
 		"event", "webauthn.credential_delete", "outcome", "success", "user_id", caller.UserID,

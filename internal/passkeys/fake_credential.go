@@ -12,8 +12,6 @@ import (
 	"github.com/go-webauthn/webauthn/protocol"
 	"github.com/go-webauthn/webauthn/protocol/webauthncbor"
 	"github.com/go-webauthn/webauthn/protocol/webauthncose"
-
-	"movieapi/internal/domain"
 )
 
 // fakeCredentialSecretName is the SecretRepository entry holding the generated
@@ -135,11 +133,11 @@ func (s *Service) fakeCredentialKey(ctx context.Context) ([]byte, error) {
 		return s.randomBytes(fakeCredentialKeyLength)
 	})
 	if err != nil {
-		return nil, backendError(err)
+		return nil, err
 	}
 	if len(key) < minFakeCredentialKeyLength {
-		return nil, domain.Unavailable(fmt.Errorf("passkeys: stored %s is %d bytes, want at least %d",
-			fakeCredentialSecretName, len(key), minFakeCredentialKeyLength))
+		return nil, fmt.Errorf("passkeys: stored %s is %d bytes, want at least %d",
+			fakeCredentialSecretName, len(key), minFakeCredentialKeyLength)
 	}
 	s.fakeKey = key
 	return key, nil

@@ -179,7 +179,10 @@ func (m *memStore) RecordLogin(_ context.Context, id []byte, u domain.LoginUpdat
 		return false, err
 	}
 	i := m.credIndex(id)
-	if i < 0 || !domain.SignCountAccepted(m.creds[i].SignCount, u.SignCount) {
+	if i < 0 {
+		return false, domain.ErrNotFound
+	}
+	if !domain.SignCountAccepted(m.creds[i].SignCount, u.SignCount) {
 		return false, nil
 	}
 	c := &m.creds[i]
@@ -355,7 +358,11 @@ func (m *memStore) PutCeremony(_ context.Context, kind domain.CeremonyKind, chal
 	if err := m.enter("PutCeremony"); err != nil {
 		return err
 	}
-	m.ceremonies[string(kind)+":"+challenge] = slices.Clone(state)
+	key := string(kind) + ":" + challenge
+	if _, taken := m.ceremonies[key]; taken {
+		return domain.ErrConflict
+	}
+	m.ceremonies[key] = slices.Clone(state)
 	return nil
 }
 

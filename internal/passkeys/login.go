@@ -43,10 +43,10 @@ func (s *Service) BeginLogin(ctx context.Context, username string, conditional b
 	}
 	encoded, err := encodeState(state)
 	if err != nil {
-		return nil, domain.Unavailable(err)
+		return nil, err
 	}
 	if err := s.sessions.PutCeremony(ctx, domain.CeremonyLogin, state.Session.Challenge, encoded, s.cfg.ChallengeTTL); err != nil {
-		return nil, backendError(err)
+		return nil, err
 	}
 	return assertion, nil
 }
@@ -63,7 +63,7 @@ func (s *Service) beginDiscoverable(conditional bool) (*protocol.CredentialAsser
 		assertion, session, err = s.webauthn.BeginDiscoverableLogin()
 	}
 	if err != nil {
-		return nil, loginState{}, domain.Unavailable(err)
+		return nil, loginState{}, libraryError(err)
 	}
 	return assertion, loginState{Session: *session, Mode: loginDiscoverable}, nil
 }
@@ -75,7 +75,7 @@ func (s *Service) beginForUsername(ctx context.Context, username string) (*proto
 	}
 	user, creds, err := s.users.AccountByUsername(ctx, name)
 	if err != nil && !errors.Is(err, domain.ErrNotFound) {
-		return nil, loginState{}, backendError(err)
+		return nil, loginState{}, err
 	}
 
 	if len(creds) == 0 {
@@ -89,7 +89,7 @@ func (s *Service) beginForUsername(ctx context.Context, username string) (*proto
 		}
 		assertion, session, err := s.webauthn.BeginDiscoverableLogin(webauthn.WithAllowedCredentials(decoys))
 		if err != nil {
-			return nil, loginState{}, domain.Unavailable(err)
+			return nil, loginState{}, libraryError(err)
 		}
 		return assertion, loginState{Session: *session, Mode: loginDecoy, Username: name.Display, Canonical: name.Canonical}, nil
 	}
@@ -102,7 +102,7 @@ func (s *Service) beginForUsername(ctx context.Context, username string) (*proto
 		handle: user.Handle, name: user.Username, displayName: user.Username, credentials: libraryCreds,
 	})
 	if err != nil {
-		return nil, loginState{}, domain.Unavailable(err)
+		return nil, loginState{}, libraryError(err)
 	}
 	return assertion, loginState{Session: *session, Mode: loginUsername, UserID: user.ID, Username: user.Username, Canonical: name.Canonical}, nil
 }

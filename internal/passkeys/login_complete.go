@@ -61,7 +61,7 @@ func (s *Service) recordUse(ctx context.Context, v verifiedAssertion) (*loginRej
 	case errors.Is(err, domain.ErrNotFound):
 		return &loginRejection{reason: "credential deleted during the sign-in", credentialID: v.stored.ID, account: account}, nil
 	case err != nil:
-		return nil, backendError(err)
+		return nil, err
 	case accepted:
 		return nil, nil
 	}
@@ -72,7 +72,7 @@ func (s *Service) recordUse(ctx context.Context, v verifiedAssertion) (*loginRej
 		"stored_count", v.stored.SignCount, "presented_count", presented)
 	err = s.credentials.MarkCloneWarning(ctx, v.stored.ID)
 	if err != nil && !errors.Is(err, domain.ErrNotFound) {
-		return nil, backendError(err)
+		return nil, err
 	}
 	return &loginRejection{reason: "sign counter did not advance", credentialID: v.stored.ID, account: account}, nil
 }

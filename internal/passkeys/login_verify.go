@@ -57,7 +57,7 @@ func (s *Service) verifyAssertion(ctx context.Context, username string, state lo
 		return s.rejectUnknown(state, parsed)
 	}
 	if err != nil {
-		return verifiedAssertion{}, nil, backendError(err)
+		return verifiedAssertion{}, nil, err
 	}
 	account := state.Canonical
 	if account == "" {

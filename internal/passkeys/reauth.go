@@ -19,7 +19,7 @@ import (
 func (s *Service) BeginReauthentication(ctx context.Context, caller domain.Session) (*protocol.CredentialAssertion, error) {
 	creds, err := s.credentials.CredentialsByUser(ctx, caller.UserID)
 	if err != nil {
-		return nil, backendError(err)
+		return nil, err
 	}
 	if len(creds) == 0 {
 		return nil, errInvalidSession() // the account is gone
@@ -36,22 +36,22 @@ func (s *Service) BeginReauthentication(ctx context.Context, caller domain.Sessi
 		return nil, errInvalidSession()
 	}
 	if err != nil {
-		return nil, backendError(err)
+		return nil, err
 	}
 	assertion, session, err := s.webauthn.BeginLogin(
 		&webauthnUser{handle: user.Handle, name: user.Username, displayName: user.Username, credentials: libraryCreds},
 		webauthn.WithUserVerification(protocol.VerificationRequired))
 	if err != nil {
-		return nil, domain.Unavailable(err)
+		return nil, libraryError(err)
 	}
 	state := loginState{Session: *session, Mode: loginReauth, UserID: caller.UserID,
 		Username: user.Username, Canonical: user.Canonical(), SessionHash: caller.TokenHash}
 	encoded, err := encodeState(state)
 	if err != nil {
-		return nil, domain.Unavailable(err)
+		return nil, err
 	}
 	if err := s.sessions.PutCeremony(ctx, domain.CeremonyReauth, session.Challenge, encoded, s.cfg.ChallengeTTL); err != nil {
-		return nil, backendError(err)
+		return nil, err
 	}
 	return assertion, nil
 }
@@ -92,7 +92,7 @@ func (s *Service) FinishReauthentication(ctx context.Context, caller domain.Sess
 		return time.Time{}, errInvalidSession() // logged out meanwhile
 	}
 	if err != nil {
-		return time.Time{}, backendError(err)
+		return time.Time{}, err
 	}
 	s.log.InfoContext(ctx, "re-authenticated with passkey",
 		"event", "webauthn.reauth", "outcome", "success", "user_id", caller.UserID,

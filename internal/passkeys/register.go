@@ -44,10 +44,10 @@ func (s *Service) BeginRegistration(ctx context.Context, username, displayName s
 		state.Canonical, state.SessionHash = user.Canonical(), caller.TokenHash
 	case errors.Is(err, domain.ErrNotFound):
 		if state.Handle, err = s.randomBytes(domain.UserHandleLength); err != nil {
-			return nil, domain.Unavailable(err)
+			return nil, err
 		}
 	default:
-		return nil, backendError(err)
+		return nil, err
 	}
 
 	creation, session, err := s.webauthn.BeginRegistration(
@@ -60,15 +60,15 @@ func (s *Service) BeginRegistration(ctx context.Context, username, displayName s
 	)
 	if err != nil {
 		// Only a broken configuration or a failing CSPRNG gets here.
-		return nil, domain.Unavailable(err)
+		return nil, libraryError(err)
 	}
 	state.Session = *session
 	encoded, err := encodeState(state)
 	if err != nil {
-		return nil, domain.Unavailable(err)
+		return nil, err
 	}
 	if err := s.sessions.PutCeremony(ctx, domain.CeremonyRegistration, session.Challenge, encoded, s.cfg.ChallengeTTL); err != nil {
-		return nil, backendError(err)
+		return nil, err
 	}
 	return creation, nil
 }

@@ -91,7 +91,7 @@ func (s *Service) finishRegistration(ctx context.Context, username string, crede
 	}
 	userID, err := s.storeRegistration(ctx, state, cred, now)
 	if err != nil {
-		if isBackendFailure(err) {
+		if !domain.HasKind(err, domain.ErrConflict) {
 			s.log.ErrorContext(ctx, "passkey registration not stored",
 				"event", "webauthn.register", "outcome", "error", "username", state.Username, "err", err)
 		} else {
@@ -130,23 +130,25 @@ func (s *Service) takeRegistration(ctx context.Context, credentialJSON []byte) (
 func (s *Service) storeRegistration(ctx context.Context, state registrationState, cred domain.Credential, now time.Time) (int64, error) {
 	if state.UserID != 0 {
 		if err := s.credentials.AddCredential(ctx, cred); err != nil {
-			return 0, conflictOrBackend(err)
+			return 0, conflictMessage(err)
 		}
 		return state.UserID, nil
 	}
 	user, err := s.users.CreateUserWithCredential(ctx,
 		domain.User{Username: state.Username, CanonicalUsername: state.Canonical, Handle: state.Handle, CreatedAt: now}, cred)
 	if err != nil {
-		return 0, conflictOrBackend(err)
+		return 0, conflictMessage(err)
 	}
 	return user.ID, nil
 }
 
-func conflictOrBackend(err error) error {
+// conflictMessage gives a conflict the contract's message; any other error
+// passes as it is.
+func conflictMessage(err error) error {
 	if errors.Is(err, domain.ErrConflict) {
 		return withMessage(err, domain.ErrConflict, msgAlreadyRegistered)
 	}
-	return backendError(err)
+	return err
 }
 
 // credentialName is the given name, else the provider's name from the

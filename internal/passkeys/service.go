@@ -16,9 +16,10 @@ import (
 	"movieapi/internal/domain"
 )
 
-// Ports are the service's dependencies. Users, Credentials and Sessions are
-// required; Secrets is required unless Config.FakeCredentialKey is set. The
-// rest have safe defaults (no metrics, no log, the wall clock, crypto/rand).
+// Ports are the service's dependencies. Users, Credentials, Sessions and
+// Metrics are required; Secrets is required unless Config.FakeCredentialKey
+// is set. The rest have safe defaults (no log, no failure budget, the wall
+// clock, crypto/rand).
 type Ports struct {
 	Users       domain.UserRepository
 	Credentials domain.CredentialRepository
@@ -27,7 +28,7 @@ type Ports struct {
 	// FailureLimiter keeps each account's budget of failed sign-ins (see
 	// FailureBudgetKey); nil means no budget.
 	FailureLimiter domain.RateLimiter
-	Metrics        domain.Metrics
+	Metrics        Metrics
 	Log            *slog.Logger
 	Now            func() time.Time
 	// Random supplies user handles, session tokens and the generated decoy
@@ -46,7 +47,7 @@ type Service struct {
 	sessions    domain.SessionStore
 	// failureLimiter: see Ports.FailureLimiter.
 	failureLimiter domain.RateLimiter
-	metrics        domain.Metrics
+	metrics        Metrics
 	log            *slog.Logger
 	now            func() time.Time
 	random         io.Reader
@@ -71,8 +72,8 @@ func New(cfg Config, p Ports) (*Service, error) {
 	if err := cfg.validate(); err != nil {
 		return nil, err
 	}
-	if p.Users == nil || p.Credentials == nil || p.Sessions == nil {
-		return nil, errors.New("passkeys: Users, Credentials and Sessions ports are required")
+	if p.Users == nil || p.Credentials == nil || p.Sessions == nil || p.Metrics == nil {
+		return nil, errors.New("passkeys: the Users, Credentials, Sessions and Metrics ports are required")
 	}
 	if p.Secrets == nil && len(cfg.FakeCredentialKey) == 0 {
 		return nil, errors.New("passkeys: a Secrets port is required when no fake credential key is configured")
@@ -94,9 +95,6 @@ func New(cfg Config, p Ports) (*Service, error) {
 		now:            p.Now,
 		random:         p.Random,
 		fakeKey:        cfg.FakeCredentialKey,
-	}
-	if s.metrics == nil {
-		s.metrics = noMetrics{}
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
@@ -125,17 +123,15 @@ func (s *Service) randomBytes(n int) ([]byte, error) {
 	return b, nil
 }
 
-// noMetrics lets the service run without a metrics port (tools, tests).
-type noMetrics struct{}
-
-func (noMetrics) RequestStarted()                                    {}
-func (noMetrics) RequestFinished(string, string, int, time.Duration) {}
-func (noMetrics) MovieCreated()                                      {}
-func (noMetrics) CacheLookup(domain.CacheResult)                     {}
-func (noMetrics) Registration(bool)                                  {}
-func (noMetrics) Authentication(bool)                                {}
-func (noMetrics) CloneWarning()                                      {}
-func (noMetrics) SessionCreated()                                    {}
+// Metrics is what the ceremonies count (webauthn_registrations_total,
+// webauthn_authentications_total, webauthn_clone_warnings_total,
+// sessions_created_total). Implementations must be safe for concurrent use.
+type Metrics interface {
+	Registration(success bool)
+	Authentication(success bool)
+	CloneWarning()
+	SessionCreated()
+}
 
 // encodeID is the base64url form of an id, as logs and clients see it.
 func encodeID(id []byte) string { return base64.RawURLEncoding.EncodeToString(id) }

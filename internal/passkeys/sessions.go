@@ -27,7 +27,7 @@ const maxTouchInterval = time.Minute
 func (s *Service) mintSession(ctx context.Context, user domain.User, credentialID []byte, verified bool) (string, domain.Session, error) {
 	raw, err := s.randomBytes(tokenBytes)
 	if err != nil {
-		return "", domain.Session{}, domain.Unavailable(err)
+		return "", domain.Session{}, err
 	}
 	token := base64.RawURLEncoding.EncodeToString(raw)
 	now := s.now().UTC()
@@ -44,7 +44,7 @@ func (s *Service) mintSession(ctx context.Context, user domain.User, credentialI
 		session.VerifiedAt = now
 	}
 	if err := s.sessions.CreateSession(ctx, session, session.StoreTTL(now, s.cfg.SessionIdle), now); err != nil {
-		return "", domain.Session{}, backendError(err)
+		return "", domain.Session{}, err
 	}
 	return token, session, nil
 }
@@ -90,7 +90,7 @@ func (s *Service) activeSession(ctx context.Context, tokenHash string) (domain.S
 		return domain.Session{}, errInvalidSession()
 	}
 	if err != nil {
-		return domain.Session{}, backendError(err)
+		return domain.Session{}, err
 	}
 	if !session.ActiveAt(s.now(), s.cfg.SessionIdle) {
 		return domain.Session{}, errInvalidSession()
@@ -109,7 +109,7 @@ func (s *Service) touchInterval() time.Duration {
 func (s *Service) Logout(ctx context.Context, session domain.Session) error {
 	err := s.sessions.DeleteSession(ctx, session)
 	if err != nil && !errors.Is(err, domain.ErrNotFound) {
-		return backendError(err)
+		return err
 	}
 	return nil
 }

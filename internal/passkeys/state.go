@@ -126,7 +126,7 @@ func (s *Service) takeCeremony(ctx context.Context, kind domain.CeremonyKind, cr
 		return nil, errChallengeNotFound()
 	}
 	if err != nil {
-		return nil, backendError(err)
+		return nil, err
 	}
 	return raw, nil
 }

@@ -103,44 +103,6 @@ func TestCreateUserWithCredentialStoresBoth(t *testing.T) {
 	}
 }
 
-func TestUnknownUserIsNotFound(t *testing.T) {
-	t.Parallel()
-	store := newStore(t)
-	_, _, err := store.AccountByUsername(t.Context(), parseName(t, "nobody"))
-	wantKind(t, err, domain.ErrNotFound)
-	_, _, err = store.CredentialWithOwner(t.Context(), randomBytes(t, 16))
-	wantKind(t, err, domain.ErrNotFound)
-	list, err := store.CredentialsByUser(t.Context(), 424242)
-	if err != nil || list == nil || len(list) != 0 {
-		t.Fatalf("credentials of a user without any = %#v, %v; want an empty list", list, err)
-	}
-}
-
-func TestUsernameIsUniqueIgnoringCase(t *testing.T) {
-	t.Parallel()
-	store := newStore(t)
-	register(t, store, "Alice")
-	second := newCredential(t, "Laptop")
-
-	_, err := store.CreateUserWithCredential(t.Context(), newUser(t, "aLiCe"), second)
-	wantPublic(t, err, domain.ErrConflict, "username is not available")
-	_, err = store.CredentialByID(t.Context(), second.ID)
-	wantKind(t, err, domain.ErrNotFound)
-}
-
-// TestDuplicateCredentialLeavesNoOrphanUser: the user insert succeeds, the
-// credential insert fails; the transaction must take the user back out.
-func TestDuplicateCredentialLeavesNoOrphanUser(t *testing.T) {
-	t.Parallel()
-	store := newStore(t)
-	_, cred := register(t, store, "bob")
-
-	_, err := store.CreateUserWithCredential(t.Context(), newUser(t, "carol"), cred)
-	wantPublic(t, err, domain.ErrConflict, "credential already registered")
-	_, _, err = store.AccountByUsername(t.Context(), parseName(t, "carol"))
-	wantKind(t, err, domain.ErrNotFound)
-}
-
 func TestConcurrentRegistrationsOfOneUsernameHaveOneWinner(t *testing.T) {
 	t.Parallel()
 	store := newStore(t)

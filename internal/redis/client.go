@@ -148,12 +148,3 @@ func (k Keys) Ceremony(kind domain.CeremonyKind, challenge string) string {
 }
 
 func (k Keys) RateLimit(key string) string { return k.Prefix + "ratelimit:" + key }
-
-// unavailable turns a go-redis failure into the domain's 503 kind; a miss
-// (redis.Nil) is not a failure and is handled by callers before this.
-func unavailable(err error) error {
-	if err == nil {
-		return nil
-	}
-	return domain.Unavailable(err)
-}
