@@ -30,6 +30,7 @@ type HAProxy struct {
 // when the test ends.
 func StartHAProxy(t testing.TB, configFile string, instances []string, extra ...string) *HAProxy {
 	t.Helper()
+	RequireIntegration(t)
 	binary, err := exec.LookPath("haproxy")
 	if err != nil {
 		t.Fatal("testenv: haproxy is not in PATH; install it (Debian: apt-get install haproxy)")

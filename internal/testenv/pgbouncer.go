@@ -33,6 +33,7 @@ type PgBouncer struct {
 // It is stopped when the test ends.
 func StartPgBouncer(t testing.TB, poolSize int) *PgBouncer {
 	t.Helper()
+	RequireIntegration(t)
 	binary, err := exec.LookPath("pgbouncer")
 	if err != nil {
 		t.Fatal("testenv: pgbouncer is not in PATH; install it (Debian: apt-get install pgbouncer)")

@@ -35,6 +35,7 @@ type RedisCluster struct {
 // sync. Everything is stopped when the test ends.
 func StartRedisCluster(t testing.TB, primaries, replicas int) *RedisCluster {
 	t.Helper()
+	RequireIntegration(t)
 	cli, err := exec.LookPath("redis-cli")
 	if err != nil {
 		t.Fatal("testenv: redis-cli is not in PATH; install it (Debian: apt-get install redis-tools)")

@@ -66,6 +66,7 @@ func StartRedisWith(t testing.TB, port int, extra ...string) *RedisServer {
 // newRedisServer finds redis-server and prepares a server; it does not start it.
 func newRedisServer(t testing.TB, port int) *RedisServer {
 	t.Helper()
+	RequireIntegration(t)
 	binary, err := exec.LookPath("redis-server")
 	if err != nil {
 		t.Fatal("testenv: redis-server is not in PATH; install it (Debian: apt-get install redis-server)")
