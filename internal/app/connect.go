@@ -38,15 +38,17 @@ func connect(ctx context.Context, cfg config.Config, log *slog.Logger) (backends
 		AcquireTimeout: cfg.DBAcquireTimeout,
 		RetryCount:     cfg.DBRetryCount,
 		Logger:         log,
+
+		TransactionPooling: cfg.DBTransactionPooling,
 	})
 	if err != nil {
 		return b, fmt.Errorf("connecting to PostgreSQL (DATABASE_URL): %w", err)
 	}
 	b.pg = pg
 	if cfg.DBMigrate {
-		if err := postgres.MigrateUp(ctx, cfg.DatabaseURL); err != nil {
+		if err := postgres.MigrateUp(ctx, cfg.MigrateURL()); err != nil {
 			b.close()
-			return b, fmt.Errorf("applying migrations: %w", err)
+			return b, fmt.Errorf("applying migrations (%s): %w", migrateURLVariable(cfg), err)
 		}
 	}
 	if err := canonicalizeUsernames(ctx, pg, log); err != nil {
@@ -68,6 +70,14 @@ func connect(ctx context.Context, cfg config.Config, log *slog.Logger) (backends
 		return b, fmt.Errorf("connecting to Redis (REDIS_URL): %w", err)
 	}
 	return b, nil
+}
+
+// migrateURLVariable names the variable migrations connected through.
+func migrateURLVariable(cfg config.Config) string {
+	if cfg.DBMigrateURL != "" {
+		return "AXUM_DB_MIGRATE_URL"
+	}
+	return "DATABASE_URL"
 }
 
 // canonicalizeUsernames fills in the canonical form of usernames stored

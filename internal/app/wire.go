@@ -20,7 +20,7 @@ import (
 // wire builds the services over the connected backends and returns the
 // HTTP handler and what stops its background work (the security event
 // writer, the retention task).
-func wire(_ context.Context, cfg config.Config, b backends, log *slog.Logger) (http.Handler, func(), error) {
+func wire(_ context.Context, cfg config.Config, b backends, draining func() bool, log *slog.Logger) (http.Handler, func(), error) {
 	m, metricsHandler := newMetrics(cfg)
 	steps := slog.New(slog.DiscardHandler)
 	if cfg.SpanEvents == config.SpanFull {
@@ -74,6 +74,7 @@ func wire(_ context.Context, cfg config.Config, b backends, log *slog.Logger) (h
 		Movies:            mv,
 		Postgres:          b.pg,
 		Redis:             b.redis,
+		Draining:          draining,
 		Metrics:           m,
 		MetricsHandler:    metricsHandler,
 		Log:               log,

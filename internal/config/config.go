@@ -13,6 +13,10 @@ type Config struct {
 	RedisURL    string
 	RedisPrefix string // prepended to every Redis key, to share one Redis
 	BindAddr    string
+	// DrainDelay is how long a stopping instance keeps serving while its
+	// readiness check already answers 503, so that a load balancer takes it
+	// out of rotation before it stops accepting connections.
+	DrainDelay time.Duration
 	// AdminBindAddr serves the net/http/pprof profiling handlers on a
 	// listener of their own; "" (the default) turns it off.
 	AdminBindAddr string
@@ -27,6 +31,13 @@ type Config struct {
 	DBMinConns       int32
 	DBMaxConns       int32
 	DBMigrate        bool
+	// DBMigrateURL is where migrations run when set (a direct connection,
+	// while DatabaseURL goes through a pooler); "" means DatabaseURL.
+	DBMigrateURL string
+	// DBTransactionPooling says DatabaseURL reaches PostgreSQL through a
+	// pooler in transaction mode (PgBouncer pool_mode=transaction): queries
+	// then run in pgx's exec mode, which needs no server-side state.
+	DBTransactionPooling bool
 
 	WebAuthn WebAuthn
 
@@ -59,6 +70,15 @@ type WebAuthn struct {
 // DefaultBindAddr is where the service listens unless API_BIND_ADDR says
 // otherwise; the healthcheck command asks there too.
 const DefaultBindAddr = "127.0.0.1:3000"
+
+// MigrateURL is where migrations run: DBMigrateURL when set, else
+// DatabaseURL.
+func (c Config) MigrateURL() string {
+	if c.DBMigrateURL != "" {
+		return c.DBMigrateURL
+	}
+	return c.DatabaseURL
+}
 
 // Metrics modes.
 const (

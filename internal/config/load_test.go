@@ -53,7 +53,9 @@ func TestOverrides(t *testing.T) {
 		"AXUM_WEBAUTHN_USER_VERIFICATION": "preferred", "AXUM_WEBAUTHN_FAKE_CREDENTIAL_KEY": strings.Repeat("ab", 32),
 		"AXUM_SESSION_TTL_SEC": "3600", "AXUM_MOVIE_CACHE_TTL_SEC": "10", "AXUM_MOVIES_REQUIRE_AUTH": "true",
 		"AXUM_RATE_LIMIT_PER_MIN": "0", "AXUM_TRUSTED_PROXIES": "10.0.0.0/8, ::1", "AXUM_REDIS_KEY_PREFIX": "a:",
-		"AXUM_ADMIN_BIND_ADDR": "127.0.0.1:6060", "AXUM_SESSION_IDLE_SEC": "600",
+		"AXUM_ADMIN_BIND_ADDR": "127.0.0.1:6060", "AXUM_DRAIN_DELAY_SEC": "5",
+		"AXUM_DB_TRANSACTION_POOLING": "true", "AXUM_DB_MIGRATE_URL": "postgres://postgres@db:5432/movieapi",
+		"AXUM_SESSION_IDLE_SEC":           "600",
 		"AXUM_WEBAUTHN_REAUTH_WINDOW_SEC": "120", "AXUM_RATE_LIMIT_IPV6_PREFIX": "56", "AXUM_EVENT_RETENTION_DAYS": "7",
 	}))
 	if err != nil {
@@ -73,7 +75,9 @@ func TestOverrides(t *testing.T) {
 		{"session", c.SessionTTL, time.Hour}, {"cache", c.MovieCacheTTL, 10 * time.Second},
 		{"auth", c.MoviesRequireAuth, true}, {"rate", c.RateLimitPerMin, 0},
 		{"proxies", strings.Join(c.TrustedProxies, " "), "10.0.0.0/8 ::1"}, {"prefix", c.RedisPrefix, "a:"},
-		{"admin", c.AdminBindAddr, "127.0.0.1:6060"}, {"idle", c.SessionIdle, 10 * time.Minute},
+		{"admin", c.AdminBindAddr, "127.0.0.1:6060"}, {"drain", c.DrainDelay, 5 * time.Second},
+		{"pooling", c.DBTransactionPooling, true}, {"migrate url", c.MigrateURL(), "postgres://postgres@db:5432/movieapi"},
+		{"idle", c.SessionIdle, 10 * time.Minute},
 		{"reauth", c.WebAuthn.ReauthWindow, 2 * time.Minute}, {"ipv6", c.RateLimitIPv6Bits, 56},
 		{"retention", c.EventRetention, 7 * 24 * time.Hour},
 	}
@@ -116,6 +120,9 @@ func TestInvalidValuesNameTheVariable(t *testing.T) {
 		"AXUM_RATE_LIMIT_PER_MIN":           "-5",
 		"AXUM_TRUSTED_PROXIES":              "10.0.0.0/33",
 		"AXUM_ADMIN_BIND_ADDR":              "6060",
+		"AXUM_DRAIN_DELAY_SEC":              "-1",
+		"AXUM_DB_TRANSACTION_POOLING":       "sometimes",
+		"AXUM_DB_MIGRATE_URL":               "mysql://x",
 		"AXUM_SESSION_IDLE_SEC":             "30",
 		"AXUM_WEBAUTHN_REAUTH_WINDOW_SEC":   "never",
 		"AXUM_RATE_LIMIT_IPV6_PREFIX":       "16",
@@ -163,5 +170,45 @@ func TestOriginMustMatchRPID(t *testing.T) {
 		if (err == nil) != ok {
 			t.Errorf("checkOrigin(%q) = %v, want ok=%t", origin, err, ok)
 		}
+	}
+}
+
+// Behind a pooler in transaction mode, what is known to break is refused at
+// startup, naming the variable to change.
+func TestTransactionPoolingRefusesBrokenCombinations(t *testing.T) {
+	const direct = "postgres://postgres@db:5432/movieapi"
+	pooled := "postgres://postgres@pgbouncer:6432/movieapi"
+	for _, c := range []struct {
+		vars map[string]string
+		want string // "" when accepted
+	}{
+		{map[string]string{"AXUM_DB_MIGRATE": "false"}, ""},
+		{map[string]string{"AXUM_DB_MIGRATE_URL": direct}, ""},
+		{map[string]string{"AXUM_DB_MIGRATE_URL": direct, "DATABASE_URL": pooled + "?default_query_exec_mode=exec"}, ""},
+		{map[string]string{"AXUM_DB_MIGRATE_URL": direct, "DATABASE_URL": pooled + "?default_query_exec_mode=simple_protocol"}, ""},
+		{map[string]string{}, "AXUM_DB_MIGRATE_URL is required"},
+		{map[string]string{"AXUM_DB_MIGRATE_URL": pooled}, "AXUM_DB_MIGRATE_URL must differ from DATABASE_URL"},
+		{map[string]string{"AXUM_DB_MIGRATE": "false", "DATABASE_URL": pooled + "?default_query_exec_mode=describe_exec"},
+			"DATABASE_URL sets default_query_exec_mode=describe_exec"},
+		{map[string]string{"AXUM_DB_MIGRATE": "false", "DATABASE_URL": pooled + "?default_query_exec_mode=cache_statement"},
+			"DATABASE_URL sets default_query_exec_mode=cache_statement"},
+		{map[string]string{"AXUM_DB_MIGRATE": "false", "DATABASE_URL": pooled + "?default_query_exec_mode=cache_describe"},
+			"DATABASE_URL sets default_query_exec_mode=cache_describe"},
+	} {
+		vars := map[string]string{"AXUM_DB_TRANSACTION_POOLING": "true", "DATABASE_URL": pooled}
+		for k, v := range c.vars {
+			vars[k] = v
+		}
+		_, err := Load(env(vars))
+		switch {
+		case c.want == "" && err != nil:
+			t.Errorf("%v: %v", c.vars, err)
+		case c.want != "" && (err == nil || !strings.Contains(err.Error(), c.want)):
+			t.Errorf("%v: %v, want %q", c.vars, err, c.want)
+		}
+	}
+	// Without a pooler the same URL options are left to pgx.
+	if _, err := Load(env(map[string]string{"DATABASE_URL": pooled + "?default_query_exec_mode=describe_exec"})); err != nil {
+		t.Errorf("describe_exec without transaction pooling: %v", err)
 	}
 }
