@@ -24,6 +24,7 @@ type RedisServer struct {
 	binary string
 	dir    string
 	port   int
+	extra  []string // more redis-server arguments, kept across restarts
 
 	mu   sync.Mutex
 	proc *redisProcess // nil while stopped
@@ -45,11 +46,19 @@ const readyTimeout = 30 * time.Second
 // server is stopped when the test ends.
 func StartRedis(t testing.TB) *RedisServer {
 	t.Helper()
+	return StartRedisWith(t)
+}
+
+// StartRedisWith is StartRedis with more redis-server arguments, such as
+// "--cluster-enabled", "yes" for a server of another kind than the default.
+// Relative paths in them are inside the server's directory.
+func StartRedisWith(t testing.TB, extra ...string) *RedisServer {
+	t.Helper()
 	binary, err := exec.LookPath("redis-server")
 	if err != nil {
 		t.Fatal("testenv: redis-server is not in PATH; install it (Debian: apt-get install redis-server)")
 	}
-	s := &RedisServer{t: t, binary: binary, dir: t.TempDir(), port: freePort(t)}
+	s := &RedisServer{t: t, binary: binary, dir: t.TempDir(), port: freePort(t), extra: extra}
 	t.Cleanup(s.Stop)
 	s.Start()
 	return s
@@ -71,9 +80,10 @@ func (s *RedisServer) Start() {
 	if s.proc != nil {
 		return
 	}
-	cmd := exec.Command(s.binary,
-		"--port", strconv.Itoa(s.port), "--bind", "127.0.0.1",
-		"--save", "", "--appendonly", "no", "--dir", s.dir, "--daemonize", "no")
+	args := append([]string{"--port", strconv.Itoa(s.port), "--bind", "127.0.0.1",
+		"--save", "", "--appendonly", "no", "--dir", s.dir, "--daemonize", "no"}, s.extra...)
+	cmd := exec.Command(s.binary, args...)
+	cmd.Dir = s.dir
 	p := &redisProcess{cmd: cmd, output: &bytes.Buffer{}, exited: make(chan struct{})}
 	cmd.Stdout, cmd.Stderr = p.output, p.output
 	if err := cmd.Start(); err != nil {
