@@ -32,6 +32,7 @@ type Config struct {
 
 	SessionTTL        time.Duration
 	MovieCacheTTL     time.Duration
+	MovieNearCache    NearCache
 	MoviesRequireAuth bool
 	RateLimitPerMin   int
 	TrustedProxies    []string // CIDRs
@@ -45,6 +46,18 @@ type WebAuthn struct {
 	ChallengeTTL      time.Duration
 	UserVerification  string
 	FakeCredentialKey []byte // nil: generated once and kept in PostgreSQL
+}
+
+// NearCache is the in-process copy of movie reads kept by go-redis's
+// server-assisted client-side caching (AXUM_MOVIE_NEAR_CACHE*). It is off
+// by default: go-redis marks the feature experimental.
+type NearCache struct {
+	Enabled bool
+	// MaxBytes bounds the memory the copies take, as the service estimates it.
+	MaxBytes int64
+	// MaxStaleness is the hard bound on how long a copy is served without
+	// asking Redis again, should an invalidation from Redis be lost.
+	MaxStaleness time.Duration
 }
 
 // DefaultBindAddr is where the service listens unless API_BIND_ADDR says

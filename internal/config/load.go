@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/url"
 	"strings"
+	"time"
 )
 
 // Load reads the configuration through getenv (os.Getenv in production, a
@@ -44,6 +45,13 @@ func Load(getenv func(string) string) (Config, error) {
 		MoviesRequireAuth: r.boolean("AXUM_MOVIES_REQUIRE_AUTH", false),
 		RateLimitPerMin:   r.integer("AXUM_RATE_LIMIT_PER_MIN", 30, 0, 1_000_000),
 		TrustedProxies:    r.cidrs("AXUM_TRUSTED_PROXIES"),
+
+		MovieNearCache: NearCache{
+			Enabled:  r.boolean("AXUM_MOVIE_NEAR_CACHE", false),
+			MaxBytes: int64(r.integer("AXUM_MOVIE_NEAR_CACHE_MAX_MIB", 16, 1, 65_536)) << 20,
+			MaxStaleness: time.Duration(r.integer("AXUM_MOVIE_NEAR_CACHE_MAX_STALENESS_MS", 1000, 10, 3_600_000)) *
+				time.Millisecond,
+		},
 	}
 	r.check(c)
 	if len(r.errs) > 0 {
