@@ -20,6 +20,7 @@ import (
 // HTTP handler.
 func wire(_ context.Context, cfg config.Config, b backends, log *slog.Logger) (http.Handler, error) {
 	m, metricsHandler := newMetrics(cfg)
+	watchNearCache(m, b.near)
 	steps := slog.New(slog.DiscardHandler)
 	if cfg.SpanEvents == config.SpanFull {
 		steps = log
@@ -47,7 +48,7 @@ func wire(_ context.Context, cfg config.Config, b backends, log *slog.Logger) (h
 		Passkeys: pk,
 		Movies: movies.New(movies.Options{
 			Repo:     b.pg,
-			Cache:    redis.NewMovieCache(b.redis),
+			Cache:    redis.NewNearMovieCache(b.redis, b.near), // b.near nil: reads ask Redis
 			Metrics:  m,
 			CacheTTL: cfg.MovieCacheTTL,
 			Steps:    steps,
