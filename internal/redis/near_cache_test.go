@@ -201,3 +201,36 @@ func TestNearCacheOffWhereGoRedisCannotTrack(t *testing.T) {
 		t.Fatalf("the RESP2-only server does not answer: %v", err)
 	}
 }
+
+// BenchmarkMovieCacheHit reads one cached movie through the adapter: from
+// Redis (one round trip) and from the near cache (none).
+func BenchmarkMovieCacheHit(b *testing.B) {
+	testenv.RequireIntegration(b)
+	url, prefix := testenv.Redis(b)
+	ctx := context.Background()
+	const id = "4444444444444444444444444444444444444444"
+	near, off := redis.OpenNearCache(ctx, redis.NearCacheOptions{URL: url, MaxBytes: 1 << 20, MaxStaleness: time.Hour})
+	if near == nil {
+		b.Fatalf("near cache off: %s", off)
+	}
+	b.Cleanup(func() { _ = near.Close() })
+	for name, n := range map[string]*redis.NearCache{"redis": nil, "near": near} {
+		b.Run(name, func(b *testing.B) {
+			c, err := redis.NewClient(redis.Options{URL: url, Prefix: prefix})
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer c.Close()
+			cache := redis.NewNearMovieCache(c, n)
+			if err := cache.Fill(ctx, id, stored("Inception", 1), time.Minute); err != nil {
+				b.Fatal(err)
+			}
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, found, err := cache.Movie(ctx, id); !found || err != nil {
+					b.Fatalf("found=%t err=%v", found, err)
+				}
+			}
+		})
+	}
+}
