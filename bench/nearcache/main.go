@@ -20,6 +20,7 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
@@ -139,12 +140,7 @@ func (r *tightReader) run(stop <-chan struct{}) error {
 // put writes update n: the title carries n, the path keeps the id.
 func put(client *http.Client, base, id string, n int) error {
 	body := fmt.Sprintf(`{"title":"staleness %d","year":2000,"stars":1}`, n)
-	req, err := http.NewRequest(http.MethodPut, base+"/movies/update/"+id, strings.NewReader(body))
-	if err != nil {
-		return err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := client.Do(req)
+	resp, err := send(client, http.MethodPut, base+"/movies/update/"+id, strings.NewReader(body))
 	if err != nil {
 		return err
 	}
@@ -158,7 +154,7 @@ func put(client *http.Client, base, id string, n int) error {
 
 // get reads the movie and returns the update number in its title.
 func get(client *http.Client, url string) (int, error) {
-	resp, err := client.Get(url)
+	resp, err := send(client, http.MethodGet, url, nil)
 	if err != nil {
 		return 0, err
 	}
@@ -193,7 +189,7 @@ func walk(client *http.Client, reader, file string, concurrency int) error {
 	for range concurrency {
 		wg.Go(func() {
 			for id := range ids {
-				resp, err := client.Get(reader + "/movies/get/" + id)
+				resp, err := send(client, http.MethodGet, reader+"/movies/get/"+id, nil)
 				if err == nil {
 					_, _ = io.Copy(io.Discard, resp.Body)
 					_ = resp.Body.Close()
@@ -221,6 +217,18 @@ func walk(client *http.Client, reader, file string, concurrency int) error {
 	}
 	fmt.Printf("WALK reads=%d errors=%d seconds=%.3f\n", reads.Load(), failures.Load(), time.Since(start).Seconds())
 	return nil
+}
+
+// send makes one request; a body is JSON. The client's timeout bounds it.
+func send(client *http.Client, method, url string, body io.Reader) (*http.Response, error) {
+	req, err := http.NewRequestWithContext(context.Background(), method, url, body)
+	if err != nil {
+		return nil, err
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	return client.Do(req)
 }
 
 func percentile(sorted []time.Duration, p int) time.Duration {
