@@ -179,6 +179,7 @@ done
 grep -q 'msg="movie near cache on"' "$WORK/near-a.log" || { tail -n 20 "$WORK/near-a.log" >&2; services_fail "the near cache did not start"; }
 NEAR_STALENESS_MS=$(sed -nE 's/.*msg="movie near cache on".*max_staleness=([0-9.]+)(m?s).*/\1 \2/p' "$WORK/near-a.log" | awk '{ print ($2 == "s" ? $1 * 1000 : $1) }')
 NEAR_MAX_MIB=$(sed -nE 's/.*msg="movie near cache on".*max_mib=([0-9]+).*/\1/p' "$WORK/near-a.log")
+NEAR_DRAIN=$(sed -nE 's/.*msg="movie near cache on".*drain=([0-9.]+m?s).*/\1/p' "$WORK/near-a.log")
 
 bench_log "GET /movies/get/{id}, cache hit, near cache on (instance A)"
 measure_wrk "$NEAR_A" "/movies/get/$HIT_ID" "$WRK/report.lua" "$NEAR_A_PID"

@@ -137,7 +137,7 @@ generated_section() {
 	echo
 	targets
 	echo
-	echo "### Near cache (\`AXUM_MOVIE_NEAR_CACHE=true\`, $NEAR_MAX_MIB MiB, MaxStaleness $NEAR_STALENESS_MS ms)"
+	echo "### Near cache (\`AXUM_MOVIE_NEAR_CACHE=true\`, $NEAR_MAX_MIB MiB, MaxStaleness $NEAR_STALENESS_MS ms, drain every $NEAR_DRAIN)"
 	echo
 	near_section
 	echo

@@ -20,13 +20,13 @@ func openNearCache(ctx context.Context, cfg config.Config, log *slog.Logger) *re
 		return nil
 	}
 	near, off := redis.OpenNearCache(ctx, redis.NearCacheOptions{
-		URL: cfg.RedisURL, MaxBytes: nc.MaxBytes, MaxStaleness: nc.MaxStaleness,
+		URL: cfg.RedisURL, MaxBytes: nc.MaxBytes, MaxStaleness: nc.MaxStaleness, DrainInterval: nc.DrainInterval,
 	})
 	if near == nil {
 		log.Warn("movie near cache off", "reason", off)
 		return nil
 	}
-	log.Info("movie near cache on", "max_mib", nc.MaxBytes>>20, "max_staleness", nc.MaxStaleness)
+	log.Info("movie near cache on", "max_mib", nc.MaxBytes>>20, "max_staleness", nc.MaxStaleness, "drain", nc.DrainInterval)
 	return near
 }
 

@@ -22,7 +22,9 @@ import (
 func nearConfig(t *testing.T) config.Config {
 	t.Helper()
 	cfg := apitest.DefaultConfig(t)
-	cfg.MovieNearCache = config.NearCache{Enabled: true, MaxBytes: 1 << 20, MaxStaleness: 10 * time.Minute}
+	cfg.MovieNearCache = config.NearCache{
+		Enabled: true, MaxBytes: 1 << 20, MaxStaleness: 10 * time.Minute, DrainInterval: 2 * time.Millisecond,
+	}
 	return cfg
 }
 

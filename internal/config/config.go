@@ -58,6 +58,9 @@ type NearCache struct {
 	// MaxStaleness is the hard bound on how long a copy is served without
 	// asking Redis again, should an invalidation from Redis be lost.
 	MaxStaleness time.Duration
+	// DrainInterval is how often idle connections are read for Redis's
+	// invalidations: the usual staleness, against a wake-up per tick.
+	DrainInterval time.Duration
 }
 
 // DefaultBindAddr is where the service listens unless API_BIND_ADDR says

@@ -51,6 +51,7 @@ func Load(getenv func(string) string) (Config, error) {
 			MaxBytes: int64(r.integer("AXUM_MOVIE_NEAR_CACHE_MAX_MIB", 16, 1, 65_536)) << 20,
 			MaxStaleness: time.Duration(r.integer("AXUM_MOVIE_NEAR_CACHE_MAX_STALENESS_MS", 1000, 10, 3_600_000)) *
 				time.Millisecond,
+			DrainInterval: time.Duration(r.integer("AXUM_MOVIE_NEAR_CACHE_DRAIN_MS", 2, 1, 1000)) * time.Millisecond,
 		},
 	}
 	r.check(c)

@@ -35,7 +35,7 @@ func TestDefaults(t *testing.T) {
 			ChallengeTTL: 300 * time.Second, UserVerification: "required",
 		},
 		SessionTTL: 604800 * time.Second, MovieCacheTTL: 300 * time.Second, RateLimitPerMin: 30,
-		MovieNearCache: NearCache{Enabled: false, MaxBytes: 16 << 20, MaxStaleness: time.Second},
+		MovieNearCache: NearCache{Enabled: false, MaxBytes: 16 << 20, MaxStaleness: time.Second, DrainInterval: 2 * time.Millisecond},
 	}
 	if got, exp := fmt.Sprintf("%+v", c), fmt.Sprintf("%+v", want); got != exp {
 		t.Errorf("defaults:\n got %s\nwant %s", got, exp)
@@ -55,6 +55,7 @@ func TestOverrides(t *testing.T) {
 		"AXUM_RATE_LIMIT_PER_MIN": "0", "AXUM_TRUSTED_PROXIES": "10.0.0.0/8, ::1", "AXUM_REDIS_KEY_PREFIX": "a:",
 		"AXUM_ADMIN_BIND_ADDR": "127.0.0.1:6060", "AXUM_MOVIE_NEAR_CACHE": "on",
 		"AXUM_MOVIE_NEAR_CACHE_MAX_MIB": "64", "AXUM_MOVIE_NEAR_CACHE_MAX_STALENESS_MS": "250",
+		"AXUM_MOVIE_NEAR_CACHE_DRAIN_MS": "5",
 	}))
 	if err != nil {
 		t.Fatal(err)
@@ -74,7 +75,9 @@ func TestOverrides(t *testing.T) {
 		{"auth", c.MoviesRequireAuth, true}, {"rate", c.RateLimitPerMin, 0},
 		{"proxies", strings.Join(c.TrustedProxies, " "), "10.0.0.0/8 ::1"}, {"prefix", c.RedisPrefix, "a:"},
 		{"admin", c.AdminBindAddr, "127.0.0.1:6060"},
-		{"near cache", c.MovieNearCache, NearCache{Enabled: true, MaxBytes: 64 << 20, MaxStaleness: 250 * time.Millisecond}},
+		{"near cache", c.MovieNearCache, NearCache{
+			Enabled: true, MaxBytes: 64 << 20, MaxStaleness: 250 * time.Millisecond, DrainInterval: 5 * time.Millisecond,
+		}},
 	}
 	for _, ch := range checks {
 		if ch.got != ch.want {
@@ -119,6 +122,7 @@ func TestInvalidValuesNameTheVariable(t *testing.T) {
 		"AXUM_MOVIE_NEAR_CACHE":                  "sometimes",
 		"AXUM_MOVIE_NEAR_CACHE_MAX_MIB":          "0",
 		"AXUM_MOVIE_NEAR_CACHE_MAX_STALENESS_MS": "5",
+		"AXUM_MOVIE_NEAR_CACHE_DRAIN_MS":         "0",
 	}
 	for name, value := range cases {
 		_, err := Load(env(map[string]string{name: value}))

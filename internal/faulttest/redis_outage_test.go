@@ -30,7 +30,9 @@ func TestRedisKilledDuringLoad(t *testing.T) {
 // connections go with them, reads fall back to PostgreSQL, and no read
 // shows a value older than an answered write of the instance.
 func TestRedisKilledDuringLoadWithNearCache(t *testing.T) {
-	redisKilledDuringLoad(t, config.NearCache{Enabled: true, MaxBytes: 1 << 20, MaxStaleness: time.Second})
+	redisKilledDuringLoad(t, config.NearCache{
+		Enabled: true, MaxBytes: 1 << 20, MaxStaleness: time.Second, DrainInterval: 2 * time.Millisecond,
+	})
 }
 
 func redisKilledDuringLoad(t *testing.T, near config.NearCache) {

@@ -41,23 +41,19 @@ type NearCacheOptions struct {
 	URL          string // REDIS_URL; the near cache opens connections of its own
 	MaxBytes     int64
 	MaxStaleness time.Duration
+	// DrainInterval is how often go-redis reads the invalidations Redis
+	// pushed to idle connections (a busy one reads them with its next
+	// reply): it sets the usual cross-instance staleness, and each tick
+	// wakes the process. 0: go-redis's default (5 ms).
+	DrainInterval time.Duration
 }
 
-// Tuning that is not configuration.
-const (
-	// nearDrainInterval is how often go-redis reads the invalidations Redis
-	// pushed to idle connections. It sets the usual cross-instance staleness
-	// (a push waits at most this long on an idle connection; a busy one reads
-	// it with its next reply); each tick costs one non-blocking peek per idle
-	// connection. docs/benchmarks.md has the measured distribution.
-	nearDrainInterval = 2 * time.Millisecond
-	// nearEntryOverhead is the Go heap one copy takes beyond its key and
-	// value bytes (the entry, its three index maps, the reply): the live
-	// heap of an instance holding 18,000 movie copies grew by about 1,150
-	// bytes a copy where go-redis's own estimate says 330, so MaxBytes
-	// bounds what the copies really hold (docs/benchmarks.md, memory).
-	nearEntryOverhead = 950
-)
+// nearEntryOverhead is the Go heap one copy takes beyond its key and value
+// bytes (the entry, its three index maps, the reply): the live heap of an
+// instance holding 18,000 movie copies grew by about 1,150 bytes a copy where
+// go-redis's own estimate says 330, so MaxBytes bounds what the copies
+// really hold (docs/benchmarks.md, memory).
+const nearEntryOverhead = 950
 
 // OpenNearCache builds the near cache and checks that Redis will keep it
 // fresh. When go-redis cannot (a cluster URL, a database other than 0, a
@@ -71,7 +67,7 @@ func OpenNearCache(ctx context.Context, o NearCacheOptions) (n *NearCache, off s
 	cfg := goredis.ClientSideCacheConfig{
 		MaxMemoryBytes: o.MaxBytes,
 		MaxStaleness:   o.MaxStaleness,
-		DrainInterval:  nearDrainInterval,
+		DrainInterval:  o.DrainInterval,
 		Sizer:          nearEntrySize,
 	}
 	local := goredis.NewLocalCache(cfg)
