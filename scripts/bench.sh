@@ -114,7 +114,7 @@ wait_for 60 "movieapi at $BASE" answers "$BASE/health" || { tail -n 20 "$WORK/se
 BASELINE_PORT=$(free_port)
 "$WORK/baseline" -addr "127.0.0.1:$BASELINE_PORT" -redis "$REDIS_URL" -prefix "$PREFIX" >"$WORK/baseline.log" 2>&1 &
 BASELINE_PID=$!
-wait_for 10 "the baseline server" tcp_open 127.0.0.1 "$BASELINE_PORT"
+wait_for 60 "the baseline server" tcp_open 127.0.0.1 "$BASELINE_PORT"
 
 # ---------------------------------------------------------------------------------------
 # Seed data
