@@ -182,7 +182,7 @@ plot_report() {
 	done >"$data"
 	mkdir -p "$(dirname "$PLOT")"
 	gnuplot <<-EOF
-		set terminal pngcairo size 1400,600 font "sans,10"
+		set terminal pngcairo size 1400,660 font "sans,10"
 		set output "$PLOT"
 		set datafile separator "\t"
 		set style data histograms
@@ -191,7 +191,7 @@ plot_report() {
 		set grid ytics
 		set yrange [0:*]
 		set xtics rotate by -30 left
-		set bmargin 9
+		set bmargin 12
 		set key off
 		set multiplot layout 1,2 title "movieapi, $CONNECTIONS connections, ${DURATION} s per run"
 		set title "requests per second"
