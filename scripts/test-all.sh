@@ -100,7 +100,7 @@ ensure_golangci_lint() {
 
 check_lint() {
 	ensure_golangci_lint
-	"$GOLANGCI_LINT" run ./... || fail "golangci-lint found problems"
+	"$GOLANGCI_LINT" run --allow-parallel-runners ./... || fail "golangci-lint found problems"
 	say "golangci-lint: ok"
 }
 

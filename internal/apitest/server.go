@@ -61,10 +61,13 @@ func DefaultConfig(t testing.TB) config.Config {
 			RPName:           "Movie API",
 			ChallengeTTL:     time.Minute,
 			UserVerification: "required",
+			ReauthWindow:     5 * time.Minute,
 		},
-		SessionTTL:      time.Hour,
-		MovieCacheTTL:   time.Minute,
-		RateLimitPerMin: 0,
+		SessionTTL:        time.Hour,
+		SessionIdle:       time.Hour,
+		MovieCacheTTL:     time.Minute,
+		RateLimitPerMin:   0,
+		RateLimitIPv6Bits: 64,
 	}
 }
 

@@ -53,6 +53,10 @@ func connect(ctx context.Context, cfg config.Config, log *slog.Logger) (backends
 			return b, fmt.Errorf("applying migrations: %w", err)
 		}
 	}
+	if err := canonicalizeUsernames(ctx, pg, log); err != nil {
+		b.close()
+		return b, err
+	}
 	rc, err := redis.NewClient(redis.Options{URL: cfg.RedisURL, Prefix: cfg.RedisPrefix})
 	if err != nil {
 		b.close()
@@ -69,4 +73,27 @@ func connect(ctx context.Context, cfg config.Config, log *slog.Logger) (backends
 	}
 	b.near = openNearCache(ctx, cfg, log)
 	return b, nil
+}
+
+// canonicalizeUsernames fills in the canonical form of usernames stored
+// without one (migration 0003) and reports, at every start until an operator
+// resolves them, the accounts it could not canonicalise.
+func canonicalizeUsernames(ctx context.Context, pg *postgres.Store, log *slog.Logger) error {
+	report, err := pg.CanonicalizeUsernames(ctx)
+	if err != nil {
+		return fmt.Errorf("canonicalising usernames (is the schema migrated? movieapi migrate up): %w", err)
+	}
+	if report.Filled > 0 {
+		log.Info("usernames canonicalised", "accounts", report.Filled)
+	}
+	for _, c := range report.Collisions {
+		log.Warn("username collides with another account once canonical; rename or merge one of them",
+			"user_id", c.UserID, "username", c.Username, "canonical", c.Canonical,
+			"holder_id", c.HolderID, "holder", c.Holder)
+	}
+	for _, r := range report.Refused {
+		log.Warn("username is not acceptable as a canonical username; rename the account",
+			"user_id", r.UserID, "username", r.Username, "reason", r.Reason)
+	}
+	return nil
 }

@@ -5,7 +5,6 @@ import (
 	"log/slog"
 
 	"movieapi/internal/config"
-	"movieapi/internal/domain"
 	"movieapi/internal/metrics"
 	"movieapi/internal/redis"
 )
@@ -30,11 +29,10 @@ func openNearCache(ctx context.Context, cfg config.Config, log *slog.Logger) *re
 	return near
 }
 
-// watchNearCache exports the near cache's statistics with the Prometheus
-// metrics (the no-op metrics have nowhere to put them).
-func watchNearCache(m domain.Metrics, near *redis.NearCache) {
-	p, ok := m.(*metrics.Prometheus)
-	if !ok || near == nil {
+// watchNearCache exports the near cache's statistics with the service's
+// other metrics.
+func watchNearCache(p *metrics.Prometheus, near *redis.NearCache) {
+	if near == nil {
 		return
 	}
 	p.WatchNearCache(func() metrics.NearCacheStats {

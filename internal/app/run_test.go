@@ -55,9 +55,9 @@ func TestMigrateCommand(t *testing.T) {
 	env := map[string]string{"DATABASE_URL": testenv.EmptyPostgres(t)}
 	for _, step := range []struct{ args, want string }{
 		{"migrate version", "schema version 0"},
-		{"migrate up", "schema version 2 (dirty: false)"},
-		{"migrate down", "schema version 1 (dirty: false)"},
-		{"migrate up", "schema version 2 (dirty: false)"},
+		{"migrate up", "schema version 3 (dirty: false)"},
+		{"migrate down", "schema version 2 (dirty: false)"},
+		{"migrate up", "schema version 3 (dirty: false)"},
 	} {
 		out, err := run(t, env, strings.Fields(step.args)...)
 		if err != nil || !strings.Contains(out, step.want) {

@@ -25,6 +25,7 @@ func wire(_ context.Context, cfg config.Config, b backends, log *slog.Logger) (h
 	if cfg.SpanEvents == config.SpanFull {
 		steps = log
 	}
+	limiter := newLimiter(cfg, b, log)
 	pk, err := passkeys.New(passkeys.Config{
 		RPID:              cfg.WebAuthn.RPID,
 		RPName:            cfg.WebAuthn.RPName,
@@ -32,28 +33,35 @@ func wire(_ context.Context, cfg config.Config, b backends, log *slog.Logger) (h
 		UserVerification:  cfg.WebAuthn.UserVerification,
 		ChallengeTTL:      cfg.WebAuthn.ChallengeTTL,
 		SessionTTL:        cfg.SessionTTL,
+		SessionIdle:       cfg.SessionIdle,
+		ReauthWindow:      cfg.WebAuthn.ReauthWindow,
 		FakeCredentialKey: cfg.WebAuthn.FakeCredentialKey,
 	}, passkeys.Ports{
-		Users:       b.pg,
-		Credentials: b.pg,
-		Secrets:     b.pg,
-		Sessions:    redis.NewSessionStore(b.redis),
-		Metrics:     m,
-		Log:         log,
+		Users:          b.pg,
+		Credentials:    b.pg,
+		Secrets:        b.pg,
+		Sessions:       redis.NewSessionStore(b.redis),
+		FailureLimiter: limiter,
+		Metrics:        m,
+		Log:            log,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("passkey configuration: %w", err)
 	}
-	state := &httpapi.AppState{
-		Passkeys: pk,
-		Movies: movies.New(movies.Options{
-			Repo:     b.pg,
-			Cache:    redis.NewNearMovieCache(b.redis, b.near), // b.near nil: reads ask Redis
-			Metrics:  m,
-			CacheTTL: cfg.MovieCacheTTL,
-			Steps:    steps,
-			Log:      log,
-		}),
+	mv, err := movies.New(movies.Options{
+		Repo:     b.pg,
+		Cache:    redis.NewNearMovieCache(b.redis, b.near), // b.near nil: reads ask Redis
+		Metrics:  m,
+		CacheTTL: cfg.MovieCacheTTL,
+		Steps:    steps,
+		Log:      log,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return httpapi.NewRouter(httpapi.AppState{
+		Passkeys:          pk,
+		Movies:            mv,
 		Postgres:          b.pg,
 		Redis:             b.redis,
 		Metrics:           m,
@@ -63,19 +71,20 @@ func wire(_ context.Context, cfg config.Config, b backends, log *slog.Logger) (h
 		LogRequestStart:   cfg.SpanEvents != config.SpanClose,
 		LogSteps:          cfg.SpanEvents == config.SpanFull,
 		MoviesRequireAuth: cfg.MoviesRequireAuth,
-		Limiter:           newLimiter(cfg, b, log),
+		Limiter:           limiter,
 		TrustedProxies:    httpapi.ParseTrustedProxies(cfg.TrustedProxies),
-	}
-	return state.Router(), nil
+		IPv6Prefix:        cfg.RateLimitIPv6Bits,
+	}), nil
 }
 
-// newMetrics picks Prometheus or the no-op (which serves an empty 200).
-func newMetrics(cfg config.Config) (domain.Metrics, http.Handler) {
+// newMetrics counts in a Prometheus registry, exposed at /metrics only in
+// prom mode (an empty 200 otherwise, contract §5).
+func newMetrics(cfg config.Config) (*metrics.Prometheus, http.Handler) {
+	p := metrics.NewPrometheus(version)
 	if cfg.MetricsType == config.MetricsProm {
-		p := metrics.NewPrometheus(version)
 		return p, p.Handler()
 	}
-	return metrics.Noop{}, metrics.Noop{}.Handler()
+	return p, metrics.HiddenHandler()
 }
 
 // newLimiter shares the ceremony budgets through Redis, falling back to a

@@ -126,3 +126,16 @@ func decode(t testing.TB, answer []byte, v any) {
 		t.Fatalf("authtest: answer is not JSON (%v): %s", err, answer)
 	}
 }
+
+// Reauthenticate runs the step-up on the session of token with p (one of
+// the account's passkeys): reauth/start, then reauth/finish. It returns the
+// finish's answer; any other answer than 200 fails the test.
+func Reauthenticate(t testing.TB, srv Server, p *Passkey, token string) []byte {
+	t.Helper()
+	start := mustPost(t, srv, "/webauthn/reauth/start", map[string]string{}, token)
+	credential, err := p.Assert(start)
+	if err != nil {
+		t.Fatalf("authtest: %v", err)
+	}
+	return mustPost(t, srv, "/webauthn/reauth/finish", FinishRequest("", credential), token)
+}

@@ -30,11 +30,15 @@ type Config struct {
 
 	WebAuthn WebAuthn
 
-	SessionTTL        time.Duration
+	SessionTTL time.Duration
+	// SessionIdle ends a session unused for that long (before SessionTTL).
+	SessionIdle       time.Duration
 	MovieCacheTTL     time.Duration
 	MovieNearCache    NearCache
 	MoviesRequireAuth bool
 	RateLimitPerMin   int
+	// RateLimitIPv6Bits is the IPv6 network size a client is counted by.
+	RateLimitIPv6Bits int
 	TrustedProxies    []string // CIDRs
 }
 
@@ -46,6 +50,9 @@ type WebAuthn struct {
 	ChallengeTTL      time.Duration
 	UserVerification  string
 	FakeCredentialKey []byte // nil: generated once and kept in PostgreSQL
+	// ReauthWindow is how long a user-verified assertion on a session
+	// allows adding and deleting passkeys.
+	ReauthWindow time.Duration
 }
 
 // NearCache is the in-process copy of movie reads kept by go-redis's

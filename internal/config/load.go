@@ -38,12 +38,15 @@ func Load(getenv func(string) string) (Config, error) {
 			ChallengeTTL:      r.seconds("AXUM_WEBAUTHN_CHALLENGE_TTL_SEC", 300, 1, 86_400),
 			UserVerification:  r.oneOf("AXUM_WEBAUTHN_USER_VERIFICATION", "required", "required", "preferred", "discouraged"),
 			FakeCredentialKey: r.bytes("AXUM_WEBAUTHN_FAKE_CREDENTIAL_KEY"),
+			ReauthWindow:      r.seconds("AXUM_WEBAUTHN_REAUTH_WINDOW_SEC", 300, 10, 86_400),
 		},
 
 		SessionTTL:        r.seconds("AXUM_SESSION_TTL_SEC", 604_800, 60, 31_536_000),
+		SessionIdle:       r.seconds("AXUM_SESSION_IDLE_SEC", 86_400, 60, 31_536_000),
 		MovieCacheTTL:     r.seconds("AXUM_MOVIE_CACHE_TTL_SEC", 300, 1, 86_400),
 		MoviesRequireAuth: r.boolean("AXUM_MOVIES_REQUIRE_AUTH", false),
 		RateLimitPerMin:   r.integer("AXUM_RATE_LIMIT_PER_MIN", 30, 0, 1_000_000),
+		RateLimitIPv6Bits: r.integer("AXUM_RATE_LIMIT_IPV6_PREFIX", 64, 32, 128),
 		TrustedProxies:    r.cidrs("AXUM_TRUSTED_PROXIES"),
 
 		MovieNearCache: NearCache{

@@ -32,9 +32,10 @@ func TestDefaults(t *testing.T) {
 		DBRetryCount: 50, DBAcquireTimeout: 30 * time.Second, DBMinConns: 2, DBMaxConns: 15, DBMigrate: true,
 		WebAuthn: WebAuthn{
 			RPID: "localhost", Origins: []string{"http://localhost:3000"}, RPName: "Movie API",
-			ChallengeTTL: 300 * time.Second, UserVerification: "required",
+			ChallengeTTL: 300 * time.Second, UserVerification: "required", ReauthWindow: 300 * time.Second,
 		},
-		SessionTTL: 604800 * time.Second, MovieCacheTTL: 300 * time.Second, RateLimitPerMin: 30,
+		SessionTTL: 604800 * time.Second, SessionIdle: 86400 * time.Second, MovieCacheTTL: 300 * time.Second,
+		RateLimitPerMin: 30, RateLimitIPv6Bits: 64,
 		MovieNearCache: NearCache{Enabled: false, MaxBytes: 16 << 20, MaxStaleness: time.Second, DrainInterval: 2 * time.Millisecond},
 	}
 	if got, exp := fmt.Sprintf("%+v", c), fmt.Sprintf("%+v", want); got != exp {
@@ -53,9 +54,10 @@ func TestOverrides(t *testing.T) {
 		"AXUM_WEBAUTHN_USER_VERIFICATION": "preferred", "AXUM_WEBAUTHN_FAKE_CREDENTIAL_KEY": strings.Repeat("ab", 32),
 		"AXUM_SESSION_TTL_SEC": "3600", "AXUM_MOVIE_CACHE_TTL_SEC": "10", "AXUM_MOVIES_REQUIRE_AUTH": "true",
 		"AXUM_RATE_LIMIT_PER_MIN": "0", "AXUM_TRUSTED_PROXIES": "10.0.0.0/8, ::1", "AXUM_REDIS_KEY_PREFIX": "a:",
-		"AXUM_ADMIN_BIND_ADDR": "127.0.0.1:6060", "AXUM_MOVIE_NEAR_CACHE": "on",
-		"AXUM_MOVIE_NEAR_CACHE_MAX_MIB": "64", "AXUM_MOVIE_NEAR_CACHE_MAX_STALENESS_MS": "250",
-		"AXUM_MOVIE_NEAR_CACHE_DRAIN_MS": "5",
+		"AXUM_ADMIN_BIND_ADDR": "127.0.0.1:6060", "AXUM_SESSION_IDLE_SEC": "600",
+		"AXUM_WEBAUTHN_REAUTH_WINDOW_SEC": "120", "AXUM_RATE_LIMIT_IPV6_PREFIX": "56",
+		"AXUM_MOVIE_NEAR_CACHE": "on", "AXUM_MOVIE_NEAR_CACHE_MAX_MIB": "64",
+		"AXUM_MOVIE_NEAR_CACHE_MAX_STALENESS_MS": "250", "AXUM_MOVIE_NEAR_CACHE_DRAIN_MS": "5",
 	}))
 	if err != nil {
 		t.Fatal(err)
@@ -74,7 +76,8 @@ func TestOverrides(t *testing.T) {
 		{"session", c.SessionTTL, time.Hour}, {"cache", c.MovieCacheTTL, 10 * time.Second},
 		{"auth", c.MoviesRequireAuth, true}, {"rate", c.RateLimitPerMin, 0},
 		{"proxies", strings.Join(c.TrustedProxies, " "), "10.0.0.0/8 ::1"}, {"prefix", c.RedisPrefix, "a:"},
-		{"admin", c.AdminBindAddr, "127.0.0.1:6060"},
+		{"admin", c.AdminBindAddr, "127.0.0.1:6060"}, {"idle", c.SessionIdle, 10 * time.Minute},
+		{"reauth", c.WebAuthn.ReauthWindow, 2 * time.Minute}, {"ipv6", c.RateLimitIPv6Bits, 56},
 		{"near cache", c.MovieNearCache, NearCache{
 			Enabled: true, MaxBytes: 64 << 20, MaxStaleness: 250 * time.Millisecond, DrainInterval: 5 * time.Millisecond,
 		}},
@@ -118,6 +121,9 @@ func TestInvalidValuesNameTheVariable(t *testing.T) {
 		"AXUM_RATE_LIMIT_PER_MIN":           "-5",
 		"AXUM_TRUSTED_PROXIES":              "10.0.0.0/33",
 		"AXUM_ADMIN_BIND_ADDR":              "6060",
+		"AXUM_SESSION_IDLE_SEC":             "30",
+		"AXUM_WEBAUTHN_REAUTH_WINDOW_SEC":   "never",
+		"AXUM_RATE_LIMIT_IPV6_PREFIX":       "16",
 
 		"AXUM_MOVIE_NEAR_CACHE":                  "sometimes",
 		"AXUM_MOVIE_NEAR_CACHE_MAX_MIB":          "0",

@@ -15,18 +15,14 @@ const (
 	UserHandleLength  = 32 // random bytes; never the database key, never the username
 )
 
-// User is an account. Username is kept as first typed, for display; its
-// uniqueness is case-insensitive.
+// User is an account. Username is kept as first typed, for display;
+// CanonicalUsername (ParseUsername) is what makes it unique.
 type User struct {
-	ID        int64
-	Username  string
-	Handle    []byte
-	CreatedAt time.Time
-}
-
-// NormalizeUsername trims the username and checks its length and characters.
-func NormalizeUsername(raw string) (string, error) {
-	return normalizeLabel(raw, "username", MaxUsernameLength)
+	ID                int64
+	Username          string
+	CanonicalUsername string
+	Handle            []byte
+	CreatedAt         time.Time
 }
 
 // NormalizeCredentialName trims a passkey name and checks its length.
@@ -45,4 +41,21 @@ func normalizeLabel(raw, field string, maxLen int) (string, error) {
 		return "", Invalid(field + " must not contain control characters")
 	}
 	return label, nil
+}
+
+// Canonical is the account's canonical username. An account stored before
+// usernames had a canonical form, and not filled in since, answers the
+// canonical form of its display name ("" when the profile refuses it).
+func (u User) Canonical() string {
+	if u.CanonicalUsername != "" {
+		return u.CanonicalUsername
+	}
+	canonical, _ := CanonicalUsername(u.Username)
+	return canonical
+}
+
+// NamedBy tells whether a username someone typed names this account.
+func (u User) NamedBy(typed string) bool {
+	canonical, err := CanonicalUsername(typed)
+	return err == nil && canonical != "" && canonical == u.Canonical()
 }

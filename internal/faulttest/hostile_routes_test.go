@@ -49,6 +49,8 @@ var knownRoutes = map[string]group{
 	"GET /webauthn/credentials":         groupBearer,
 	"PATCH /webauthn/credentials/{id}":  groupBearer,
 	"DELETE /webauthn/credentials/{id}": groupBearer,
+	"POST /webauthn/reauth/start":       groupBearer,
+	"POST /webauthn/reauth/finish":      groupBearer,
 	"POST /webauthn/logout":             groupBearer,
 }
 

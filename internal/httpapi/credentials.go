@@ -37,67 +37,65 @@ func viewOf(c domain.Credential) credentialView {
 	return v
 }
 
-func (s *AppState) listCredentials(w http.ResponseWriter, r *http.Request) {
-	sess := sessionFrom(r.Context())
-	creds, err := s.Passkeys.Credentials(r.Context(), sess.UserID)
+type credentialList struct {
+	Credentials []credentialView `json:"credentials"`
+}
+
+func (s *AppState) listCredentials(w http.ResponseWriter, r *http.Request) error {
+	creds, err := s.Passkeys.Credentials(r.Context(), sessionFrom(r.Context()).UserID)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	views := make([]credentialView, 0, len(creds))
 	for _, c := range creds {
 		views = append(views, viewOf(c))
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"credentials": views})
+	writeJSON(w, http.StatusOK, credentialList{Credentials: views})
+	return nil
 }
 
 type renameRequest struct {
 	Name *string `json:"name"`
 }
 
-func (s *AppState) renameCredential(w http.ResponseWriter, r *http.Request) {
+func (s *AppState) renameCredential(w http.ResponseWriter, r *http.Request) error {
 	id, err := credentialIDParam(r)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	var req renameRequest
 	if err := decodeJSON(w, r, &req); err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	if req.Name == nil {
-		s.fail(w, r, unprocessable("field name is required"))
-		return
+		return unprocessable("field name is required")
 	}
 	c, err := s.Passkeys.RenameCredential(r.Context(), sessionFrom(r.Context()).UserID, id, *req.Name)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, viewOf(c))
+	return nil
 }
 
-func (s *AppState) deleteCredential(w http.ResponseWriter, r *http.Request) {
+func (s *AppState) deleteCredential(w http.ResponseWriter, r *http.Request) error {
 	id, err := credentialIDParam(r)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
-	if err := s.Passkeys.DeleteCredential(r.Context(), sessionFrom(r.Context()).UserID, id); err != nil {
-		s.fail(w, r, err)
-		return
+	if err := s.Passkeys.DeleteCredential(r.Context(), sessionFrom(r.Context()), id); err != nil {
+		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
+	return nil
 }
 
-func (s *AppState) logout(w http.ResponseWriter, r *http.Request) {
-	token, _ := bearerToken(r) // requireSession already checked it
-	if err := s.Passkeys.Logout(r.Context(), token); err != nil {
-		s.fail(w, r, err)
-		return
+func (s *AppState) logout(w http.ResponseWriter, r *http.Request) error {
+	if err := s.Passkeys.Logout(r.Context(), sessionFrom(r.Context())); err != nil {
+		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
+	return nil
 }
 
 // maxCredentialIDLength bounds the path parameter before decoding (WebAuthn

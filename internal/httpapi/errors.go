@@ -48,30 +48,26 @@ func (s *AppState) fail(w http.ResponseWriter, r *http.Request, err error) {
 	writeJSON(w, status, body)
 }
 
-// httpStatus maps error kinds to statuses; anything unknown is a 500 whose
-// message says nothing about the cause.
+// httpStatus maps an error to its answer (contract §2, "Error policy"):
+// the HTTP layer's own errors carry their status; everything else by its
+// domain kind, with the client-safe message a PublicError gives (else the
+// kind's own); an error without a kind is a bug — 500, a message that says
+// nothing about the cause.
 func httpStatus(err error) (int, errorBody) {
 	var he *httpError
 	if errors.As(err, &he) {
 		return he.status, errorBody{Error: he.message}
 	}
-	var limited *domain.RateLimitedError
-	if errors.As(err, &limited) {
-		return http.StatusTooManyRequests, errorBody{Error: "too many requests"}
+	kind := domain.KindOf(err)
+	status, ok := kindStatuses[kind]
+	if !ok {
+		return http.StatusInternalServerError, errorBody{Error: "internal server error"}
 	}
 	var pe *domain.PublicError
-	if errors.As(err, &pe) {
-		return kindStatus(pe.Kind), errorBody{Error: pe.Message, UnknownCredential: pe.UnknownCredential}
+	if errors.As(err, &pe) && domain.HasKind(pe, kind) {
+		return status, errorBody{Error: pe.Message, UnknownCredential: pe.UnknownCredential}
 	}
-	for _, kind := range []error{domain.ErrInvalid, domain.ErrUnauthorized, domain.ErrNotFound, domain.ErrConflict, domain.ErrUnavailable} {
-		if errors.Is(err, kind) {
-			return kindStatus(kind), errorBody{Error: kind.Error()}
-		}
-	}
-	if errors.Is(err, context.DeadlineExceeded) {
-		return http.StatusServiceUnavailable, errorBody{Error: domain.ErrUnavailable.Error()}
-	}
-	return http.StatusInternalServerError, errorBody{Error: "internal server error"}
+	return status, errorBody{Error: kind.Error()}
 }
 
 // kindStatuses maps each error kind (a sentinel, compared by identity) to
@@ -79,15 +75,9 @@ func httpStatus(err error) (int, errorBody) {
 var kindStatuses = map[error]int{
 	domain.ErrInvalid:      http.StatusBadRequest,
 	domain.ErrUnauthorized: http.StatusUnauthorized,
+	domain.ErrForbidden:    http.StatusForbidden,
 	domain.ErrNotFound:     http.StatusNotFound,
 	domain.ErrConflict:     http.StatusConflict,
 	domain.ErrRateLimited:  http.StatusTooManyRequests,
 	domain.ErrUnavailable:  http.StatusServiceUnavailable,
-}
-
-func kindStatus(kind error) int {
-	if status, ok := kindStatuses[kind]; ok {
-		return status
-	}
-	return http.StatusInternalServerError
 }

@@ -8,9 +8,7 @@ import (
 )
 
 // notFound answers unknown paths with the JSON error shape.
-func (s *AppState) notFound(w http.ResponseWriter, r *http.Request) {
-	s.fail(w, r, errNoRoute)
-}
+func (s *AppState) notFound(http.ResponseWriter, *http.Request) error { return errNoRoute }
 
 // candidateMethods are the methods a route of ours may have.
 var candidateMethods = []string{http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete}
@@ -18,8 +16,8 @@ var candidateMethods = []string{http.MethodGet, http.MethodHead, http.MethodPost
 // methodNotAllowed answers 405 with the Allow header, which chi drops when
 // the handler is replaced; it is rebuilt by asking the router which methods
 // match the path.
-func (s *AppState) methodNotAllowed(mux *chi.Mux) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
+func (s *AppState) methodNotAllowed(mux *chi.Mux) handler {
+	return func(w http.ResponseWriter, r *http.Request) error {
 		var allowed []string
 		for _, m := range candidateMethods {
 			// HEAD has no routes of its own: GetHead serves it wherever GET is.
@@ -29,6 +27,6 @@ func (s *AppState) methodNotAllowed(mux *chi.Mux) http.HandlerFunc {
 			}
 		}
 		w.Header().Set("Allow", strings.Join(allowed, ", "))
-		s.fail(w, r, errMethodNotAllowed)
+		return errMethodNotAllowed
 	}
 }

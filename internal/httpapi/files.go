@@ -38,11 +38,10 @@ var embeddedFiles = sync.OnceValue(func() map[string]embeddedFile {
 // 304 when the client's copy is current. Files change with the version only,
 // and their names carry none, so they are revalidated rather than cached for
 // long: a stale script against a new API would break sign-in.
-func (s *AppState) serveEmbedded(w http.ResponseWriter, r *http.Request, name, contentType string) {
+func serveEmbedded(w http.ResponseWriter, r *http.Request, name, contentType string) error {
 	f, ok := embeddedFiles()[name]
 	if !ok {
-		s.notFound(w, r)
-		return
+		return errNoRoute
 	}
 	h := w.Header()
 	h.Set("Content-Type", contentType)
@@ -50,7 +49,8 @@ func (s *AppState) serveEmbedded(w http.ResponseWriter, r *http.Request, name, c
 	h.Set("ETag", f.etag)
 	if r.Header.Get("If-None-Match") == f.etag {
 		w.WriteHeader(http.StatusNotModified)
-		return
+		return nil
 	}
 	_, _ = w.Write(f.body)
+	return nil
 }

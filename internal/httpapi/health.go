@@ -17,10 +17,10 @@ type healthBody struct {
 
 // health is the liveness check; with ?mode=full (exactly) it is the
 // readiness check and pings PostgreSQL and Redis concurrently.
-func (s *AppState) health(w http.ResponseWriter, r *http.Request) {
+func (s *AppState) health(w http.ResponseWriter, r *http.Request) error {
 	if r.URL.Query().Get("mode") != "full" {
 		writeJSON(w, http.StatusOK, healthBody{Status: "ok"})
-		return
+		return nil
 	}
 	checks := map[string]string{}
 	var mu sync.Mutex
@@ -47,4 +47,5 @@ func (s *AppState) health(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	writeJSON(w, code, healthBody{Status: status, Checks: checks})
+	return nil
 }

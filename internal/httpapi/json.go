@@ -100,8 +100,9 @@ func isJSONContentType(value string) bool {
 	return mt == "application/json" || (strings.HasPrefix(mt, "application/") && strings.HasSuffix(mt, "+json"))
 }
 
-// writeJSON answers with a JSON body. Encoding our own response types cannot
-// fail, so an error here means the client is gone and is ignored.
+// writeJSON answers with a JSON body. Our response types always encode; if
+// one ever did not, that is a bug, answered as a bare 500 rather than a
+// half-written body.
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	buf, err := json.Marshal(v)
 	if err != nil {
@@ -111,7 +112,8 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 }
 
 // writeJSONBytes answers an encoded JSON body (newline included) with its
-// content type and length.
+// content type and length. A failed write means the client has gone: there
+// is no one left to answer, so the error is dropped.
 func writeJSONBytes(w http.ResponseWriter, status int, body []byte) {
 	h := w.Header()
 	h["Content-Type"] = headerJSONContent

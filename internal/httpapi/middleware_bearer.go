@@ -24,15 +24,14 @@ var (
 
 // requireSession lets a request through only with a valid Bearer session.
 // Every 401 carries WWW-Authenticate, as RFC 6750 asks.
-func (s *AppState) requireSession(next http.HandlerFunc) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
+func (s *AppState) requireSession(next handler) handler {
+	return func(w http.ResponseWriter, r *http.Request) error {
 		token, err := bearerToken(r)
 		if err == nil {
 			var sess domain.Session
 			sess, err = s.Passkeys.Authenticate(r.Context(), token)
 			if err == nil {
-				next(w, r.WithContext(context.WithValue(r.Context(), sessionKey{}, sess)))
-				return
+				return next(w, r.WithContext(context.WithValue(r.Context(), sessionKey{}, sess)))
 			}
 		}
 		if errors.Is(err, domain.ErrUnauthorized) {
@@ -42,7 +41,7 @@ func (s *AppState) requireSession(next http.HandlerFunc) http.HandlerFunc {
 			}
 			w.Header().Set("WWW-Authenticate", challenge)
 		}
-		s.fail(w, r, err)
+		return err
 	}
 }
 
@@ -60,5 +59,3 @@ func bearerToken(r *http.Request) (string, error) {
 	}
 	return token, nil
 }
-
-func isUnavailable(err error) bool { return errors.Is(err, domain.ErrUnavailable) }

@@ -16,9 +16,9 @@ import (
 // benchState is the state the production router runs with under load:
 // Prometheus metrics and one info log line per request, written to nowhere
 // (the formatting is still paid).
-func benchState() *AppState {
+func benchState() AppState {
 	p := metrics.NewPrometheus("bench")
-	return &AppState{
+	return AppState{
 		Metrics:        p,
 		MetricsHandler: p.Handler(),
 		Log:            logging.New(io.Discard, "info", "text"),
@@ -47,14 +47,14 @@ func serveBench(b *testing.B, h http.Handler) {
 // security headers, recovery, deadline) around the light health handler.
 // Subtract BenchmarkBareChi to get what the chain costs per request.
 func BenchmarkMiddlewareChain(b *testing.B) {
-	serveBench(b, benchState().Router())
+	serveBench(b, NewRouter(benchState()))
 }
 
 // BenchmarkBareChi is the same handler on a chi router with no middleware.
 func BenchmarkBareChi(b *testing.B) {
 	s := benchState()
 	r := chi.NewRouter()
-	r.Get("/health", s.health)
+	r.Get("/health", s.serve(s.health))
 	serveBench(b, r)
 }
 

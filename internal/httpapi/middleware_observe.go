@@ -14,6 +14,15 @@ import (
 // cardinality bounded whatever paths clients try.
 const routeUnmatched = "unmatched"
 
+// RequestMetrics is what the HTTP layer counts: requests in flight and their
+// durations (http_requests_in_flight, http_request_duration_seconds).
+// Implementations must be safe for concurrent use and cheap: they run twice
+// per request.
+type RequestMetrics interface {
+	RequestStarted()
+	RequestFinished(method, route string, status int, elapsed time.Duration)
+}
+
 // observe records every request once: the in-flight gauge, the duration
 // histogram by route pattern, and the log line(s) chosen by AXUM_SPAN_EVENTS.
 // /metrics is not recorded, so scrapes do not count themselves.

@@ -36,50 +36,48 @@ type createdBody struct {
 	ID string `json:"id"`
 }
 
-func (s *AppState) getMovie(w http.ResponseWriter, r *http.Request) {
+func (s *AppState) getMovie(w http.ResponseWriter, r *http.Request) error {
 	movie, err := s.Movies.Get(r.Context(), chi.URLParam(r, "id"))
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	writeMovie(w, http.StatusOK, movie)
+	return nil
 }
 
-func (s *AppState) addMovie(w http.ResponseWriter, r *http.Request) {
+func (s *AppState) addMovie(w http.ResponseWriter, r *http.Request) error {
 	movie, err := decodeMovie(w, r)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	id, err := s.Movies.Add(r.Context(), movie)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	w.Header().Set("Location", "/movies/get/"+id)
 	writeJSON(w, http.StatusCreated, createdBody{ID: id})
+	return nil
 }
 
-func (s *AppState) updateMovie(w http.ResponseWriter, r *http.Request) {
+func (s *AppState) updateMovie(w http.ResponseWriter, r *http.Request) error {
 	movie, err := decodeMovie(w, r)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	stored, err := s.Movies.Update(r.Context(), chi.URLParam(r, "id"), movie)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	writeMovie(w, http.StatusOK, stored)
+	return nil
 }
 
-func (s *AppState) deleteMovie(w http.ResponseWriter, r *http.Request) {
+func (s *AppState) deleteMovie(w http.ResponseWriter, r *http.Request) error {
 	if err := s.Movies.Delete(r.Context(), chi.URLParam(r, "id")); err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
+	return nil
 }
 
 func decodeMovie(w http.ResponseWriter, r *http.Request) (domain.Movie, error) {

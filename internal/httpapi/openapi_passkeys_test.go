@@ -98,6 +98,20 @@ func exercisePasskeys(t *testing.T, c *contract, srv *apitest.Server) {
 	patch(unknownCredentialID(), `{"name":"Laptop"}`, 404, true)
 	c.do(t, srv, exchange{method: "PATCH", path: "/webauthn/credentials/" + laptop.CredentialID(), body: `{"name":"x"}`, want: 401})
 
+	// Passkey changes need a recent proof: without one, 403 until the
+	// session re-authenticates.
+	reauthenticate := func() {
+		t.Helper()
+		start := post("/webauthn/reauth/start", `{}`, 200, true, bearer...)
+		post("/webauthn/reauth/finish", string(authtest.FinishRequest("", asserted(t, laptop, start))), 200, true, bearer...)
+	}
+	ageProof(t, srv, session.SessionToken)
+	post("/webauthn/register/start", `{"username":"alice"}`, 403, true, bearer...)
+	post("/webauthn/reauth/finish", `{"credential":{"response":{"clientDataJSON":"e30"}}}`, 400, true, bearer...)
+	post("/webauthn/reauth/finish", `{}`, 422, false, bearer...)
+	post("/webauthn/reauth/start", `{}`, 401, true)
+	reauthenticate()
+
 	// A second device, added with the session; then deletions.
 	start = post("/webauthn/register/start", `{"username":"alice"}`, 200, true, bearer...)
 	post("/webauthn/register/finish", string(authtest.FinishRequest("alice", attested(t, phone, start))), 200, true)
@@ -105,6 +119,9 @@ func exercisePasskeys(t *testing.T, c *contract, srv *apitest.Server) {
 		t.Helper()
 		c.do(t, srv, exchange{method: "DELETE", path: "/webauthn/credentials/" + id, want: want, validRequest: want != 400, headers: headers})
 	}
+	ageProof(t, srv, session.SessionToken)
+	del(phone.CredentialID(), 403, bearer...)
+	reauthenticate()
 	del(phone.CredentialID(), 204, bearer...)
 	del(laptop.CredentialID(), 409, bearer...) // the last one
 	del(unknownCredentialID(), 404, bearer...)

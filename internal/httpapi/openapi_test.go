@@ -62,7 +62,7 @@ func TestOpenAPIListsExactlyTheRouterRoutes(t *testing.T) {
 	}
 	// The router is built from the one route table; the handlers never run,
 	// so the state needs no backends.
-	router := (&httpapi.AppState{MetricsHandler: http.NotFoundHandler()}).Router().(chi.Routes)
+	router := httpapi.NewRouter(httpapi.AppState{MetricsHandler: http.NotFoundHandler()}).(chi.Routes)
 	var served []string
 	err := chi.Walk(router, func(method, route string, _ http.Handler, _ ...func(http.Handler) http.Handler) error {
 		served = append(served, method+" "+route)

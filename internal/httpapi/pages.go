@@ -23,7 +23,7 @@ const pageCSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-sr
 	"connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 
 // landing renders the name, the version and the route table.
-func (s *AppState) landing(w http.ResponseWriter, r *http.Request) {
+func (s *AppState) landing(w http.ResponseWriter, _ *http.Request) error {
 	type row struct {
 		route
 		NeedsSession bool
@@ -38,16 +38,17 @@ func (s *AppState) landing(w http.ResponseWriter, r *http.Request) {
 		Routes  []row
 	}{s.Version, rows}
 	if err := landingTemplate.Execute(&buf, data); err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	writePage(w, buf.Bytes())
+	return nil
 }
 
 // passkeysPage serves the static passkey page; its script talks to the JSON
 // API only.
-func (s *AppState) passkeysPage(w http.ResponseWriter, _ *http.Request) {
+func (s *AppState) passkeysPage(w http.ResponseWriter, _ *http.Request) error {
 	writePage(w, embeddedFiles()["passkeys.html"].body)
+	return nil
 }
 
 // writePage answers an HTML page with its security headers. Pages change
@@ -72,12 +73,11 @@ var assetTypes = map[string]string{
 
 // asset serves a stylesheet, script or image of web/ by name. Only names in
 // web/ itself are known, so a path with a slash or dot-dot names nothing.
-func (s *AppState) asset(w http.ResponseWriter, r *http.Request) {
+func (s *AppState) asset(w http.ResponseWriter, r *http.Request) error {
 	name := chi.URLParam(r, "name")
 	ctype, ok := assetTypes[path.Ext(name)]
 	if !ok {
-		s.notFound(w, r)
-		return
+		return errNoRoute
 	}
-	s.serveEmbedded(w, r, name, ctype)
+	return serveEmbedded(w, r, name, ctype)
 }

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"movieapi/internal/apitest"
+	"movieapi/internal/authtest"
 	"movieapi/internal/config"
 )
 
@@ -91,21 +92,94 @@ func TestTrustedProxyForwardsClientIP(t *testing.T) {
 	}
 }
 
-func TestRateLimitPerUsername(t *testing.T) {
+// behindProxy trusts loopback as a proxy, so each request's client is the
+// address it names in X-Forwarded-For.
+func behindProxy(c *config.Config) { c.TrustedProxies = []string{"127.0.0.0/8", "::1"} }
+
+func from(ip string) []string { return []string{"X-Forwarded-For", ip} }
+
+// TestOneAddressCannotLockAnAccountOut: however fast one address (or one
+// IPv6 /64) starts ceremonies naming alice, alice's own sign-in from another
+// address is not refused; the attacker only spends their own budgets.
+func TestOneAddressCannotLockAnAccountOut(t *testing.T) {
 	t.Parallel()
-	srv := apitest.Start(t, limited, func(c *config.Config) { c.TrustedProxies = []string{"127.0.0.0/8", "::1"} })
-	for i := range limit {
-		r := srv.Do(t, "POST", "/webauthn/auth/start", `{"username":"Alice"}`, "X-Forwarded-For", fmt.Sprintf("203.0.113.%d", i))
-		if r.Status != http.StatusOK {
-			t.Fatalf("attempt %d: %d %s", i+1, r.Status, r.Body)
+	srv := apitest.Start(t, limited, behindProxy)
+	_, alice := authtest.SignUp(t, srv, "alice")
+	for _, attacker := range []string{"198.51.100.7", "2001:db8:bad::1"} {
+		for i := range 4 * limit {
+			for _, path := range []string{"/webauthn/auth/start", "/webauthn/register/start"} {
+				r := srv.Do(t, "POST", path, `{"username":"Alice"}`, from(attacker)...)
+				if r.Status != http.StatusOK && r.Status != http.StatusTooManyRequests && r.Status != http.StatusConflict {
+					t.Fatalf("attacker request %d to %s: %d %s", i, path, r.Status, r.Body)
+				}
+			}
+		}
+		if r := srv.Do(t, "POST", "/webauthn/auth/start", `{"username":"alice"}`, from(attacker)...); r.Status != http.StatusTooManyRequests {
+			t.Fatalf("the attacking address %s was never limited: %d", attacker, r.Status)
 		}
 	}
-	r := srv.Do(t, "POST", "/webauthn/auth/start", `{"username":" alice "}`, "X-Forwarded-For", "198.51.100.1")
-	if r.Status != http.StatusTooManyRequests {
-		t.Errorf("the username's budget is not shared across IPs and spellings: %d", r.Status)
+	for _, owner := range []string{"203.0.113.9", "2001:db8:600d::1"} {
+		start := srv.Do(t, "POST", "/webauthn/auth/start", `{"username":"alice"}`, from(owner)...)
+		if start.Status != http.StatusOK {
+			t.Fatalf("alice's own sign-in from %s: %d %s", owner, start.Status, start.Body)
+		}
+		finish := srv.Do(t, "POST", "/webauthn/auth/finish", authtest.FinishRequest("alice", assert(t, alice, start.Body)), from(owner)...)
+		if finish.Status != http.StatusOK {
+			t.Fatalf("alice's own sign-in from %s: %d %s", owner, finish.Status, finish.Body)
+		}
 	}
-	if r := srv.Do(t, "POST", "/webauthn/auth/start", `{"username":"bob"}`, "X-Forwarded-For", "198.51.100.2"); r.Status != http.StatusOK {
-		t.Errorf("another username from a fresh IP: %d", r.Status)
+}
+
+// TestIPv6ClientsAreCountedPerNetwork: addresses of one /64 share a budget;
+// another /64 has its own.
+func TestIPv6ClientsAreCountedPerNetwork(t *testing.T) {
+	t.Parallel()
+	srv := apitest.Start(t, limited, behindProxy)
+	for i := range limit {
+		if s := spend(t, srv, 1, from(fmt.Sprintf("2001:db8:1:2::%x", i+1))...)[0]; s != http.StatusOK {
+			t.Fatalf("request %d from the /64: %d", i+1, s)
+		}
+	}
+	if s := spend(t, srv, 1, from("2001:db8:1:2:ffff::1")...)[0]; s != http.StatusTooManyRequests {
+		t.Errorf("a new address of the same /64 got a fresh budget: %d", s)
+	}
+	if s := spend(t, srv, 1, from("2001:db8:1:3::1")...)[0]; s != http.StatusOK {
+		t.Errorf("another /64 shares the budget: %d", s)
+	}
+	wide := apitest.Start(t, limited, behindProxy, func(c *config.Config) { c.RateLimitIPv6Bits = 128 })
+	for i := range limit + 1 {
+		if s := spend(t, wide, 1, from(fmt.Sprintf("2001:db8:1:2::%x", i+1))...)[0]; s != http.StatusOK {
+			t.Fatalf("with AXUM_RATE_LIMIT_IPV6_PREFIX=128, address %d: %d", i+1, s)
+		}
+	}
+}
+
+// TestFailedSignInsAreLimitedPerAccount: many addresses failing sign-ins
+// for one account are limited together (429 once the account's failure
+// budget is spent, whichever address asks), and a spelling variant of the
+// name does not escape; another username is untouched.
+func TestFailedSignInsAreLimitedPerAccount(t *testing.T) {
+	t.Parallel()
+	srv := apitest.Start(t, limited, behindProxy)
+	authtest.SignUp(t, srv, "carol")
+	forger := newPasskey(srv, authtest.ES256)
+	fail := func(username, ip string) int {
+		start := srv.Do(t, "POST", "/webauthn/auth/start", `{"username":"`+username+`"}`, from(ip)...)
+		if start.Status != http.StatusOK {
+			t.Fatalf("auth/start from %s: %d", ip, start.Status)
+		}
+		return srv.Do(t, "POST", "/webauthn/auth/finish", authtest.FinishRequest(username, assert(t, forger, start.Body)), from(ip)...).Status
+	}
+	for i := range limit {
+		if s := fail("carol", fmt.Sprintf("198.51.100.%d", i)); s != http.StatusUnauthorized {
+			t.Fatalf("failure %d: %d, want 401", i+1, s)
+		}
+	}
+	if s := fail("CAROL", "192.0.2.77"); s != http.StatusTooManyRequests {
+		t.Errorf("a fresh address failing for the same account after the budget: %d, want 429", s)
+	}
+	if s := fail("dave", "192.0.2.78"); s != http.StatusUnauthorized {
+		t.Errorf("another username's failure: %d, want 401", s)
 	}
 }
 

@@ -143,11 +143,11 @@ func TestLandingMarksBearerRoutes(t *testing.T) {
 	}
 	open := apitest.Start(t)
 	protected := apitest.Start(t, func(c *config.Config) { c.MoviesRequireAuth = true })
-	if got := count(open); got != 4 {
-		t.Errorf("open writes: %d routes marked Bearer, want the 4 credential and logout routes", got)
+	if got := count(open); got != 6 {
+		t.Errorf("open writes: %d routes marked Bearer, want the 3 credential, 2 re-authentication and logout routes", got)
 	}
-	if got := count(protected); got != 7 {
-		t.Errorf("protected writes: %d routes marked Bearer, want 7", got)
+	if got := count(protected); got != 9 {
+		t.Errorf("protected writes: %d routes marked Bearer, want 9", got)
 	}
 }
 

@@ -22,7 +22,7 @@ type AppState struct {
 	Postgres domain.Pinger
 	Redis    domain.Pinger
 
-	Metrics        domain.Metrics
+	Metrics        RequestMetrics
 	MetricsHandler http.Handler
 
 	Log     *slog.Logger
@@ -40,6 +40,9 @@ type AppState struct {
 	// disables the limits. TrustedProxies may set X-Forwarded-For.
 	Limiter        domain.RateLimiter
 	TrustedProxies []netip.Prefix
+	// IPv6Prefix is the network size an IPv6 client is counted by
+	// (AXUM_RATE_LIMIT_IPV6_PREFIX).
+	IPv6Prefix int
 
 	ids *requestIDs // made by Router
 }

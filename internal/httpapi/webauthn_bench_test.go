@@ -1,6 +1,7 @@
 package httpapi_test
 
 import (
+	"io"
 	"net/http"
 	"testing"
 
@@ -51,4 +52,34 @@ func BenchmarkSignInHTTP(b *testing.B) {
 // BenchmarkSignInHTTP.
 func BenchmarkES256VerifyBaseline(b *testing.B) {
 	authtest.BenchES256Verify(b, "http://localhost")
+}
+
+// BenchmarkBearerRoute is a Bearer-protected read as a client sees it:
+// GET /webauthn/credentials with a valid token, over HTTP against the real
+// server, Redis (the session) and PostgreSQL (the list). The session lookup
+// is the Bearer cost every protected route pays; a use is recorded at most
+// once a minute, so a run shorter than that measures the read alone, which
+// is what nearly every request does.
+func BenchmarkBearerRoute(b *testing.B) {
+	srv := apitest.Start(b, func(c *config.Config) { c.LogLevel = "info" })
+	token, _ := authtest.SignUp(b, srv, "bench")
+	req, err := http.NewRequest(http.MethodGet, srv.URL+"/webauthn/credentials", nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
+	client := srv.HTTPClient()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		resp, err := client.Do(req)
+		if err != nil {
+			b.Fatal(err)
+		}
+		_, _ = io.Copy(io.Discard, resp.Body)
+		_ = resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			b.Fatalf("GET /webauthn/credentials: %d", resp.StatusCode)
+		}
+	}
 }

@@ -10,63 +10,29 @@ import (
 	"movieapi/internal/authtest"
 )
 
-// TestSignCounterRules: an authenticator without a counter (0 every time,
-// as synced passkeys do) is accepted repeatedly, a growing counter is
-// accepted and stored, and a counter that does not grow is refused, flags
-// the credential in PostgreSQL and is counted.
-func TestSignCounterRules(t *testing.T) {
+// TestReplayedCounterEndToEnd: a counter that did not advance answers the
+// one 401, flags the credential in PostgreSQL, is counted in
+// webauthn_clone_warnings_total and logged (the rule itself is the
+// domain's, tested there).
+func TestReplayedCounterEndToEnd(t *testing.T) {
 	t.Parallel()
-	type step struct {
-		counter uint32
-		ok      bool
+	srv := apitest.Start(t)
+	db := database(t, srv)
+	p := newPasskey(srv, authtest.ES256)
+	authtest.Register(t, srv, "max", p, "")
+	p.Counter = 7
+	if r := finishSignIn(t, srv, "max", assert(t, p, startSignIn(t, srv, "max"))); r.Status != http.StatusOK {
+		t.Fatalf("first sign-in: %d %s", r.Status, r.Body)
 	}
-	for _, tc := range []struct {
-		name  string
-		steps []step
-	}{
-		{"zero repeatedly", []step{{0, true}, {0, true}, {0, true}}},
-		{"increasing", []step{{1, true}, {2, true}, {1000, true}}},
-		// A warning flags the credential; it does not block it: a later
-		// assertion whose counter grows again is accepted.
-		{"equal non-zero", []step{{7, true}, {7, false}, {8, true}}},
-		{"lower", []step{{7, true}, {6, false}, {8, true}}},
-		{"back to zero", []step{{7, true}, {0, false}}},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			srv := apitest.Start(t)
-			db := database(t, srv)
-			p := newPasskey(srv, authtest.ES256)
-			authtest.Register(t, srv, "max", p, "")
-			var stored int64
-			rejected := 0
-			for i, s := range tc.steps {
-				p.Counter = s.counter
-				r := finishSignIn(t, srv, "max", assert(t, p, startSignIn(t, srv, "max")))
-				if s.ok {
-					if r.Status != http.StatusOK {
-						t.Fatalf("step %d (counter %d): %d %s, want 200", i, s.counter, r.Status, r.Body)
-					}
-					stored = int64(s.counter)
-				} else {
-					wantError(t, r, http.StatusUnauthorized, "authentication failed")
-					rejected++
-				}
-				row := credentialRow(t, db, p)
-				if row.SignCount != stored {
-					t.Fatalf("step %d: stored counter %d, want %d", i, row.SignCount, stored)
-				}
-				if row.CloneWarning != (rejected > 0) {
-					t.Fatalf("step %d: clone_warning %v after %d rejections", i, row.CloneWarning, rejected)
-				}
-			}
-			if got := srv.Metric(t, "webauthn_clone_warnings_total"); got != float64(rejected) {
-				t.Fatalf("webauthn_clone_warnings_total %v, want %d", got, rejected)
-			}
-			if rejected > 0 && !strings.Contains(srv.Log.String(), "possible cloned authenticator") {
-				t.Fatal("a counter regression was not logged")
-			}
-		})
+	wantError(t, finishSignIn(t, srv, "max", assert(t, p, startSignIn(t, srv, "max"))), http.StatusUnauthorized, "authentication failed")
+	if row := credentialRow(t, db, p); row.SignCount != 7 || !row.CloneWarning {
+		t.Fatalf("stored counter %d, clone_warning %t; want 7 and flagged", row.SignCount, row.CloneWarning)
+	}
+	if got := srv.Metric(t, "webauthn_clone_warnings_total"); got != 1 {
+		t.Fatalf("webauthn_clone_warnings_total %v, want 1", got)
+	}
+	if !strings.Contains(srv.Log.String(), "possible cloned authenticator") {
+		t.Fatal("the counter regression was not logged")
 	}
 }
 

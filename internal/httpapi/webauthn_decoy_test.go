@@ -17,7 +17,9 @@ import (
 
 // shape describes a JSON value by its keys and value types only, so two
 // answers can be compared without their random parts (challenges, ids).
-// Arrays are described by their length and each element's shape.
+// Arrays are described by the set of their elements' shapes: how many
+// passkeys an account has, and how many transports each reports, differ
+// between real accounts too.
 func shape(v any) string {
 	switch v := v.(type) {
 	case map[string]any:
@@ -36,7 +38,8 @@ func shape(v any) string {
 		for i, e := range v {
 			parts[i] = shape(e)
 		}
-		return "[" + strings.Join(parts, ",") + "]"
+		slices.Sort(parts)
+		return "[" + strings.Join(slices.Compact(parts), ",") + "]"
 	case string:
 		return "string"
 	case float64:
@@ -126,14 +129,16 @@ func TestSignInStartDoesNotRevealAccounts(t *testing.T) {
 				t.Fatalf("%s: answer shape\n%s\nwant the known user's\n%s", username, got, wantShape)
 			}
 			ids := allowedIDs(t, body)
-			raw, err := base64.RawURLEncoding.DecodeString(ids[0])
-			if err != nil || len(raw) != 32 {
-				t.Fatalf("%s: decoy id %q is not 32 bytes of base64url", username, ids[0])
+			for _, id := range ids {
+				raw, err := base64.RawURLEncoding.DecodeString(id)
+				if err != nil || !slices.Contains([]int{16, 20, 32, 64}, len(raw)) {
+					t.Fatalf("%s: decoy id %q is not of a real provider's length", username, id)
+				}
 			}
 			if i == 0 {
-				first = ids[0]
-			} else if ids[0] != first {
-				t.Fatalf("%s: decoy changed between calls or instances: %s then %s", username, first, ids[0])
+				first = strings.Join(ids, " ")
+			} else if strings.Join(ids, " ") != first {
+				t.Fatalf("%s: decoy changed between calls or instances: %s then %v", username, first, ids)
 			}
 		}
 		decoys[username] = first
@@ -141,7 +146,7 @@ func TestSignInStartDoesNotRevealAccounts(t *testing.T) {
 	if decoys["nobody"] == decoys["liam"] {
 		t.Fatal("two usernames got the same decoy credential")
 	}
-	if _, body := signInStart(t, b, "NOBODY"); allowedIDs(t, body)[0] != decoys["nobody"] {
+	if _, body := signInStart(t, b, "ＮＯＢＯＤＹ"); strings.Join(allowedIDs(t, body), " ") != decoys["nobody"] {
 		t.Fatal("the decoy depends on the case of the username, which does not name another account")
 	}
 
@@ -149,4 +154,56 @@ func TestSignInStartDoesNotRevealAccounts(t *testing.T) {
 	// passkey signing it.
 	start := startSignIn(t, a, "nobody")
 	wantError(t, finishSignIn(t, a, "nobody", assert(t, known, start)), http.StatusUnauthorized, "authentication failed")
+}
+
+// probe answers a sign-in ceremony the way someone without the account's
+// key can: an assertion naming the first allowed credential id (or id, when
+// given), signed with a key of their own.
+func probe(t *testing.T, srv *apitest.Server, username string, id []byte) apitest.Response {
+	t.Helper()
+	start := startSignIn(t, srv, username)
+	forger := newPasskey(srv, authtest.ES256)
+	if id == nil {
+		var body map[string]any
+		apitest.Response{Body: start}.JSON(t, &body)
+		raw, err := base64.RawURLEncoding.DecodeString(allowedIDs(t, body)[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		id = raw
+	}
+	forger.ID = id
+	return finishSignIn(t, srv, username, assert(t, forger, start))
+}
+
+// TestDecoyFailsExactlyLikeARealAccount: naming a decoy's credential at
+// auth/finish gets, byte for byte, the answer a real account's failed
+// assertion gets — no "unknown_credential" that would tell the decoy apart.
+// An id that was never in the ceremony's allow list is flagged alike for
+// both.
+func TestDecoyFailsExactlyLikeARealAccount(t *testing.T) {
+	t.Parallel()
+	srv := apitest.Start(t)
+	authtest.SignUp(t, srv, "kate")
+	account, decoy := probe(t, srv, "kate", nil), probe(t, srv, "nobody", nil)
+	wantError(t, account, http.StatusUnauthorized, "authentication failed")
+	if string(account.Body) != string(decoy.Body) || account.Status != decoy.Status {
+		t.Fatalf("decoy answered %d %s, a real account %d %s", decoy.Status, decoy.Body, account.Status, account.Body)
+	}
+	for _, h := range []string{"Content-Type", "Content-Length", "Cache-Control", "WWW-Authenticate", "Retry-After"} {
+		if account.Header.Get(h) != decoy.Header.Get(h) {
+			t.Errorf("header %s: decoy %q, real %q", h, decoy.Header.Get(h), account.Header.Get(h))
+		}
+	}
+	if len(account.Header) != len(decoy.Header) {
+		t.Errorf("decoy headers %v, real %v", decoy.Header, account.Header)
+	}
+	stranger := make([]byte, 32)
+	_, _ = rand.Read(stranger)
+	for _, username := range []string{"kate", "nobody"} {
+		r := probe(t, srv, username, stranger)
+		if r.Status != http.StatusUnauthorized || !strings.Contains(string(r.Body), `"unknown_credential":true`) {
+			t.Errorf("%s: an id never offered answered %d %s", username, r.Status, r.Body)
+		}
+	}
 }

@@ -13,7 +13,7 @@ import (
 	"movieapi/internal/domain"
 )
 
-// Prometheus is domain.Metrics backed by its own registry.
+// Prometheus counts in its own registry; it is every consumer's metrics.
 type Prometheus struct {
 	registry *prometheus.Registry
 
@@ -26,8 +26,6 @@ type Prometheus struct {
 	cloneWarnings   prometheus.Counter
 	sessionsCreated prometheus.Counter
 }
-
-var _ domain.Metrics = (*Prometheus)(nil)
 
 // NewPrometheus builds the registry with the service's metrics, the Go runtime
 // and process collectors, and movieapi_build_info.

@@ -16,7 +16,7 @@ import (
 type Service struct {
 	repo     domain.MovieRepository
 	cache    domain.MovieCache
-	metrics  domain.Metrics
+	metrics  Metrics
 	cacheTTL time.Duration
 	now      func() time.Time
 	// steps logs the inner steps of a request at info (AXUM_SPAN_EVENTS=full
@@ -32,15 +32,18 @@ const cacheWriteTimeout = 2 * time.Second
 type Options struct {
 	Repo     domain.MovieRepository
 	Cache    domain.MovieCache
-	Metrics  domain.Metrics
+	Metrics  Metrics // required
 	CacheTTL time.Duration
 	Now      func() time.Time // nil: time.Now
 	Steps    *slog.Logger     // nil: inner steps are not logged
 	Log      *slog.Logger     // cache outages and recoveries; nil: discarded
 }
 
-// New returns the service.
-func New(o Options) *Service {
+// New returns the service; Repo, Cache and Metrics are required.
+func New(o Options) (*Service, error) {
+	if o.Repo == nil || o.Cache == nil || o.Metrics == nil {
+		return nil, errors.New("movies: Repo, Cache and Metrics are required")
+	}
 	if o.Now == nil {
 		o.Now = time.Now
 	}
@@ -53,7 +56,7 @@ func New(o Options) *Service {
 	return &Service{
 		repo: o.Repo, cache: o.Cache, metrics: o.Metrics, cacheTTL: o.CacheTTL, now: o.Now,
 		steps: o.Steps, health: &cacheHealth{log: o.Log},
-	}
+	}, nil
 }
 
 // errMovieNotFound is the one answer for both a missing row and a path that

@@ -2,6 +2,7 @@ package passkeys
 
 import (
 	"context"
+	"encoding/base64"
 	"testing"
 
 	"github.com/descope/virtualwebauthn"
@@ -44,4 +45,35 @@ func BenchmarkLoginFinish(b *testing.B) {
 // data followed by the SHA-256 of the client data), hashing included.
 func BenchmarkES256Verify(b *testing.B) {
 	authtest.BenchES256Verify(b, "https://app.example.com")
+}
+
+// BenchmarkFailedSignIn compares the server's work for a failed assertion
+// naming a real account's passkey with one naming a decoy's: the two must
+// take about as long, or a prober could time the difference. The assertion
+// is signed by a key of the prober's own, as it would be.
+func BenchmarkFailedSignIn(b *testing.B) {
+	for _, username := range []string{"account", "decoy"} {
+		b.Run(username, func(b *testing.B) {
+			h := newHarness(b)
+			ctx := context.Background()
+			h.register("account", newDevice(virtualwebauthn.KeyTypeEC2, virtualwebauthn.AuthenticatorOptions{}), nil)
+			prober := newDevice(virtualwebauthn.KeyTypeEC2, virtualwebauthn.AuthenticatorOptions{})
+			b.ReportAllocs()
+			b.ResetTimer()
+			for range b.N {
+				b.StopTimer()
+				_, raw := h.beginLogin(username, false)
+				opts, err := virtualwebauthn.ParseAssertionOptions(string(raw))
+				if err != nil {
+					b.Fatal(err)
+				}
+				prober.cred.ID, _ = base64.RawURLEncoding.DecodeString(opts.AllowCredentials[0])
+				credential := h.assert(prober, opts)
+				b.StartTimer()
+				if _, err := h.svc.FinishLogin(ctx, username, credential); err == nil {
+					b.Fatal("a prober signed in")
+				}
+			}
+		})
+	}
 }

@@ -24,6 +24,9 @@ const (
 // and so tell decoys from real accounts.
 const minFakeCredentialKeyLength = 32
 
+// defaultReauthWindow is AXUM_WEBAUTHN_REAUTH_WINDOW_SEC's default.
+const defaultReauthWindow = 5 * time.Minute
+
 // Config is the relying-party side of the ceremonies.
 type Config struct {
 	RPID    string
@@ -36,7 +39,15 @@ type Config struct {
 	// server-side expiry of the library's session data and the lifetime of the
 	// stored ceremony state.
 	ChallengeTTL time.Duration
-	SessionTTL   time.Duration
+	// SessionTTL is a session's absolute lifetime; SessionIdle ends it
+	// sooner when it goes unused that long. Zero SessionIdle means
+	// SessionTTL (no separate idle timeout).
+	SessionTTL  time.Duration
+	SessionIdle time.Duration
+	// ReauthWindow is how long a user-verified assertion on a session (its
+	// sign-in, or a re-authentication) allows changes to the account's
+	// passkeys. Zero means the contract's default of five minutes.
+	ReauthWindow time.Duration
 	// FakeCredentialKey keys the decoy credential ids. Nil means: use a random
 	// key created once and kept through the SecretRepository, so every
 	// instance and every restart answers the same decoy for a username.
@@ -95,6 +106,12 @@ func (c *Config) validate() error {
 	}
 	if c.SessionTTL <= 0 {
 		return fmt.Errorf("passkeys: session TTL must be positive, got %s", c.SessionTTL)
+	}
+	if c.SessionIdle <= 0 {
+		c.SessionIdle = c.SessionTTL
+	}
+	if c.ReauthWindow <= 0 {
+		c.ReauthWindow = defaultReauthWindow
 	}
 	if len(c.FakeCredentialKey) > 0 && len(c.FakeCredentialKey) < minFakeCredentialKeyLength {
 		return fmt.Errorf("passkeys: fake credential key must be at least %d bytes", minFakeCredentialKeyLength)

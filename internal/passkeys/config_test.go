@@ -9,7 +9,7 @@ import (
 func TestNewValidatesConfiguration(t *testing.T) {
 	t.Parallel()
 	store := newMemStore()
-	ports := Ports{Users: store, Credentials: store, Secrets: store, Sessions: store}
+	ports := Ports{Users: store, Credentials: store, Secrets: store, Sessions: store, Metrics: &fakeMetrics{}}
 	valid := func() Config {
 		return Config{
 			RPID: "example.com", RPName: "Movie API", Origins: []string{"https://example.com"},
@@ -63,14 +63,18 @@ func TestNewRequiresPorts(t *testing.T) {
 	t.Parallel()
 	store := newMemStore()
 	cfg := Config{RPID: "example.com", RPName: "x", Origins: []string{"https://example.com"}, ChallengeTTL: time.Minute, SessionTTL: time.Hour}
-	if _, err := New(cfg, Ports{Users: store, Credentials: store}); err == nil {
+	m := &fakeMetrics{}
+	if _, err := New(cfg, Ports{Users: store, Credentials: store, Metrics: m}); err == nil {
 		t.Fatal("New without a session store succeeded")
 	}
 	if _, err := New(cfg, Ports{Users: store, Credentials: store, Sessions: store}); err == nil {
+		t.Fatal("New without metrics succeeded")
+	}
+	if _, err := New(cfg, Ports{Users: store, Credentials: store, Sessions: store, Metrics: m}); err == nil {
 		t.Fatal("New without secrets and without a fake key succeeded")
 	}
 	cfg.FakeCredentialKey = []byte("0123456789abcdef0123456789abcdef")
-	if _, err := New(cfg, Ports{Users: store, Credentials: store, Sessions: store}); err != nil {
+	if _, err := New(cfg, Ports{Users: store, Credentials: store, Sessions: store, Metrics: m}); err != nil {
 		t.Fatalf("New with a configured fake key and no secrets: %v", err)
 	}
 }
@@ -80,7 +84,7 @@ func TestNewDoesNotAliasCallerSlices(t *testing.T) {
 	store := newMemStore()
 	origins := []string{"https://example.com/"}
 	cfg := Config{RPID: "example.com", RPName: "x", Origins: origins, ChallengeTTL: time.Minute, SessionTTL: time.Hour}
-	if _, err := New(cfg, Ports{Users: store, Credentials: store, Secrets: store, Sessions: store}); err != nil {
+	if _, err := New(cfg, Ports{Users: store, Credentials: store, Secrets: store, Sessions: store, Metrics: &fakeMetrics{}}); err != nil {
 		t.Fatal(err)
 	}
 	if origins[0] != "https://example.com/" {

@@ -13,7 +13,7 @@ import (
 func (s *Service) Credentials(ctx context.Context, userID int64) ([]domain.Credential, error) {
 	creds, err := s.credentials.CredentialsByUser(ctx, userID)
 	if err != nil {
-		return nil, backendError(err)
+		return nil, err
 	}
 	if creds == nil {
 		creds = []domain.Credential{}
@@ -33,51 +33,43 @@ func (s *Service) RenameCredential(ctx context.Context, userID int64, id []byte,
 		return domain.Credential{}, domain.NotFound(msgCredentialNotFound)
 	}
 	if err != nil {
-		return domain.Credential{}, backendError(err)
+		return domain.Credential{}, err
 	}
 	return cred, nil
 }
 
-// DeleteCredential deletes one of userID's passkeys and ends the sessions it
-// created. Another account's passkey is "not found"; the account's last
+// DeleteCredential deletes one of the caller's passkeys and ends the
+// sessions it created. It needs a recent user-verified proof on the caller's
+// session. Another account's passkey is "not found"; the account's last
 // passkey cannot be deleted (it would lock the account out).
-func (s *Service) DeleteCredential(ctx context.Context, userID int64, id []byte) error {
-	err := s.credentials.DeleteCredential(ctx, userID, id)
+//
+// Once it returns nil, no session of the passkey is left on any instance:
+// the sessions are ended while the row is deleted but not yet committed, and
+// the row stays locked until the commit, so a sign-in with the passkey that
+// races the delete either had its session listed before the sweep (and
+// ended), or waits for the commit and then finds the passkey gone (and ends
+// its own session). If the sessions cannot be ended, the delete is rolled
+// back: the passkey stays listed and the user can try again.
+func (s *Service) DeleteCredential(ctx context.Context, caller domain.Session, id []byte) error {
+	if err := s.requireRecentVerification(caller); err != nil {
+		return err
+	}
+	err := s.credentials.DeleteCredential(ctx, caller.UserID, id, func(ctx context.Context) error {
+		return s.sessions.EndCredentialSessions(ctx, caller.UserID, id)
+	})
 	switch {
 	case errors.Is(err, domain.ErrNotFound):
-		s.endSessionsOfVanishedCredential(ctx, id)
 		return domain.NotFound(msgCredentialNotFound)
 	case errors.Is(err, domain.ErrConflict):
 		return withMessage(err, domain.ErrConflict, msgLastCredential)
 	case err != nil:
-		return backendError(err)
-	}
-	// The sessions are ended after the delete, not before: the repository
-	// decides atomically whether the delete happens (ownership, last
-	// passkey), and a refused delete must not sign anyone out.
-	if err := s.sessions.EndCredentialSessions(ctx, id); err != nil {
-		s.log.ErrorContext(ctx, "passkey deleted but its sessions were not ended",
-			"event", "webauthn.credential_delete", "user_id", userID,
+		s.log.ErrorContext(ctx, "passkey not deleted",
+			"event", "webauthn.credential_delete", "outcome", "error", "user_id", caller.UserID,
 			"credential_id", base64.RawURLEncoding.EncodeToString(id), "err", err)
-		return backendError(err)
+		return err
 	}
 	s.log.InfoContext(ctx, "passkey deleted",
-		"event", "webauthn.credential_delete", "user_id", userID,
+		"event", "webauthn.credential_delete", "outcome", "success", "user_id", caller.UserID,
 		"credential_id", base64.RawURLEncoding.EncodeToString(id))
 	return nil
-}
-
-// endSessionsOfVanishedCredential finishes an earlier delete whose session
-// cleanup failed: when a retried delete finds nothing, and the credential
-// exists for no account at all, its sessions must not outlive it. Ending the
-// sessions of a credential nobody has harms no one; a credential that exists
-// under another account is left alone.
-func (s *Service) endSessionsOfVanishedCredential(ctx context.Context, id []byte) {
-	if _, err := s.credentials.CredentialByID(ctx, id); !errors.Is(err, domain.ErrNotFound) {
-		return
-	}
-	if err := s.sessions.EndCredentialSessions(ctx, id); err != nil {
-		s.log.WarnContext(ctx, "could not end sessions of a deleted passkey",
-			"event", "webauthn.credential_delete", "err", err)
-	}
 }

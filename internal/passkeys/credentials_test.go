@@ -21,13 +21,13 @@ func TestCredentialManagementIsLimitedToTheOwner(t *testing.T) {
 	h.register("alice", second, &aliceSession)
 	bob := newDevice(virtualwebauthn.KeyTypeEC2, virtualwebauthn.AuthenticatorOptions{})
 	h.register("bob", bob, nil)
-	bobUser, _, _ := h.store.AccountByUsername(ctx, "bob")
+	bobUser := h.account("bob")
 
 	_, err := h.svc.RenameCredential(ctx, bobUser.ID, aliceID, "mine now")
 	wantKind(t, err, domain.ErrNotFound, "passkey not found")
-	err = h.svc.DeleteCredential(ctx, bobUser.ID, aliceID)
+	err = h.svc.DeleteCredential(ctx, h.verified(bobUser.ID), aliceID)
 	wantKind(t, err, domain.ErrNotFound, "passkey not found")
-	err = h.svc.DeleteCredential(ctx, bobUser.ID, []byte("no such credential"))
+	err = h.svc.DeleteCredential(ctx, h.verified(bobUser.ID), []byte("no such credential"))
 	wantKind(t, err, domain.ErrNotFound, "passkey not found")
 	// Bob's attempts neither changed alice's passkey nor ended her session.
 	if c, _ := h.store.credential(aliceID); c.Name != "Passkey" {
@@ -44,9 +44,10 @@ func TestCredentialManagementIsLimitedToTheOwner(t *testing.T) {
 	}
 }
 
-// When the sessions of a deleted passkey could not be ended, the delete
-// reports an outage, and retrying it finishes the job.
-func TestDeleteRetryEndsSessions(t *testing.T) {
+// When the sessions of a passkey cannot be ended, the delete is refused as an
+// outage and the passkey stays, so nothing is left half done; retrying once
+// the session store is back deletes it and ends its sessions.
+func TestDeleteThatCannotEndSessionsKeepsThePasskey(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
 	ctx := context.Background()
@@ -57,13 +58,19 @@ func TestDeleteRetryEndsSessions(t *testing.T) {
 	h.register("tess", newDevice(virtualwebauthn.KeyTypeEC2, virtualwebauthn.AuthenticatorOptions{}), &session)
 
 	h.store.failOn("EndCredentialSessions", errOutage)
-	if err := h.svc.DeleteCredential(ctx, session.UserID, phoneID); !errors.Is(err, domain.ErrUnavailable) {
+	if err := h.svc.DeleteCredential(ctx, session, phoneID); !errors.Is(err, domain.ErrUnavailable) {
 		t.Fatalf("delete with the session store down = %v", err)
 	}
+	if _, ok := h.store.credential(phoneID); !ok {
+		t.Fatal("the passkey is gone although its sessions could not be ended")
+	}
+	h.mustAuthenticate(token)
+
 	h.store.failOn("EndCredentialSessions", nil)
-	err := h.svc.DeleteCredential(ctx, session.UserID, phoneID)
-	wantKind(t, err, domain.ErrNotFound, "")
+	if err := h.svc.DeleteCredential(ctx, session, phoneID); err != nil {
+		t.Fatalf("retried delete: %v", err)
+	}
 	if _, err := h.svc.Authenticate(ctx, token); err == nil {
-		t.Fatal("the deleted passkey's session survived the retried delete")
+		t.Fatal("the deleted passkey's session survived")
 	}
 }

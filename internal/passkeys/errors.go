@@ -2,6 +2,7 @@ package passkeys
 
 import (
 	"errors"
+	"fmt"
 
 	"github.com/go-webauthn/webauthn/protocol"
 
@@ -19,6 +20,7 @@ const (
 	msgCredentialNotFound   = "passkey not found"
 	msgLastCredential       = "cannot delete your only passkey"
 	msgAlreadyRegistered    = "username or passkey is already registered"
+	msgReauthRequired       = "reauthentication required"
 )
 
 func errChallengeNotFound() error  { return domain.Invalid(msgChallengeNotFound) }
@@ -37,33 +39,10 @@ func errAuthenticationFailed(unknownCredential bool) error {
 	}
 }
 
-// isBackendFailure reports whether err is an outage the caller must see as
-// such (503), never as a failed verification.
-func isBackendFailure(err error) bool {
-	return errors.Is(err, domain.ErrUnavailable)
-}
-
-// backendError passes errors that already carry a domain kind through
-// untouched and classifies anything else a port returns as unavailable: a
-// port that fails without saying why has, by its contract, a backend problem.
-func backendError(err error) error {
-	if err == nil || hasDomainKind(err) {
-		return err
-	}
-	return domain.Unavailable(err)
-}
-
-func hasDomainKind(err error) bool {
-	for _, kind := range []error{
-		domain.ErrInvalid, domain.ErrUnauthorized, domain.ErrNotFound,
-		domain.ErrConflict, domain.ErrRateLimited, domain.ErrUnavailable,
-	} {
-		if errors.Is(err, kind) {
-			return true
-		}
-	}
-	return false
-}
+// libraryError marks a failure of go-webauthn's begin steps. With a
+// configuration that New validated, only a failing CSPRNG gets there: a bug
+// of the machine, not an outage, so it carries no kind (500, logged).
+func libraryError(err error) error { return fmt.Errorf("passkeys: webauthn: %w", err) }
 
 // withMessage keeps an adapter's own client-safe message when it gave one,
 // and otherwise gives the bare kind a message a client can read.

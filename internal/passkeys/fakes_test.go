@@ -3,30 +3,35 @@ package passkeys
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"slices"
-	"strings"
 	"sync"
+	"testing"
 	"time"
 
 	"movieapi/internal/domain"
 )
 
 // memStore is an in-memory implementation of every port the service uses,
-// with the semantics the ports document (case-insensitive usernames, atomic
-// counter rule, single-use ceremonies, sessions indexed by credential). It
+// with the semantics the ports document (canonical usernames, atomic
+// counter rule, single-use ceremonies, sessions indexed by user). It
 // counts calls and can be told to fail a method, to stand in for an outage.
 type memStore struct {
-	mu           sync.Mutex
+	mu           sync.Mutex // users, credentials, secrets (the PostgreSQL side)
+	smu          sync.Mutex // sessions and ceremonies (the Redis side)
+	cmu          sync.Mutex // calls and failures
 	nextUserID   int64
 	users        map[int64]domain.User
 	creds        []domain.Credential // insertion order is creation order
 	secrets      map[string][]byte
 	sessions     map[string]domain.Session
-	credSessions map[string][]string
-	ceremonies   map[string][]byte
-	calls        map[string]int
-	failures     map[string]error
+	userSessions map[int64][]string
+
+	ceremonies map[string][]byte
+	calls      map[string]int
+	failures   map[string]error
 	// ceremonyFor, when set, answers every TakeCeremony in place of the
 	// stored ceremonies (fuzzing reaches verification without having to
 	// guess a challenge).
@@ -38,7 +43,7 @@ func newMemStore() *memStore {
 		users:        map[int64]domain.User{},
 		secrets:      map[string][]byte{},
 		sessions:     map[string]domain.Session{},
-		credSessions: map[string][]string{},
+		userSessions: map[int64][]string{},
 		ceremonies:   map[string][]byte{},
 		calls:        map[string]int{},
 		failures:     map[string]error{},
@@ -49,32 +54,33 @@ var errOutage = domain.Unavailable(errors.New("connection refused"))
 
 // failOn makes method return err from now on.
 func (m *memStore) failOn(method string, err error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
+	m.cmu.Lock()
+	defer m.cmu.Unlock()
 	m.failures[method] = err
 }
 
 func (m *memStore) callCount(method string) int {
-	m.mu.Lock()
-	defer m.mu.Unlock()
+	m.cmu.Lock()
+	defer m.cmu.Unlock()
 	return m.calls[method]
 }
 
-// enter records a call and returns the injected failure, if any. The caller
-// holds m.mu.
+// enter records a call and returns the injected failure, if any.
 func (m *memStore) enter(method string) error {
+	m.cmu.Lock()
+	defer m.cmu.Unlock()
 	m.calls[method]++
 	return m.failures[method]
 }
 
-func (m *memStore) AccountByUsername(_ context.Context, username string) (domain.User, []domain.Credential, error) {
+func (m *memStore) AccountByUsername(_ context.Context, name domain.Username) (domain.User, []domain.Credential, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if err := m.enter("AccountByUsername"); err != nil {
 		return domain.User{}, nil, err
 	}
 	for _, u := range m.users {
-		if strings.EqualFold(u.Username, username) {
+		if u.Canonical() == name.Canonical {
 			return u, m.credentialsOf(u.ID), nil
 		}
 	}
@@ -100,7 +106,7 @@ func (m *memStore) CreateUserWithCredential(_ context.Context, u domain.User, c 
 		return domain.User{}, err
 	}
 	for _, existing := range m.users {
-		if strings.EqualFold(existing.Username, u.Username) {
+		if existing.Canonical() == u.Canonical() {
 			return domain.User{}, domain.ErrConflict
 		}
 	}
@@ -173,7 +179,10 @@ func (m *memStore) RecordLogin(_ context.Context, id []byte, u domain.LoginUpdat
 		return false, err
 	}
 	i := m.credIndex(id)
-	if i < 0 || !domain.SignCountAccepted(m.creds[i].SignCount, u.SignCount) {
+	if i < 0 {
+		return false, domain.ErrNotFound
+	}
+	if !domain.SignCountAccepted(m.creds[i].SignCount, u.SignCount) {
 		return false, nil
 	}
 	c := &m.creds[i]
@@ -209,7 +218,7 @@ func (m *memStore) RenameCredential(_ context.Context, userID int64, id []byte, 
 	return m.creds[i], nil
 }
 
-func (m *memStore) DeleteCredential(_ context.Context, userID int64, id []byte) error {
+func (m *memStore) DeleteCredential(ctx context.Context, userID int64, id []byte, beforeCommit func(context.Context) error) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if err := m.enter("DeleteCredential"); err != nil {
@@ -228,8 +237,20 @@ func (m *memStore) DeleteCredential(_ context.Context, userID int64, id []byte) 
 	if owned == 1 {
 		return domain.ErrConflict
 	}
+	// The hook runs with the credentials locked, as the row stays locked
+	// in PostgreSQL until the commit: a RecordLogin waits meanwhile. The
+	// sessions have a lock of their own, as they live in another store.
+	if err := beforeCommit(ctx); err != nil {
+		return err
+	}
 	m.creds = slices.Delete(m.creds, i, i+1)
 	return nil
+}
+
+// lockSessions guards the session and ceremony maps (the Redis side).
+func (m *memStore) lockSessions() func() {
+	m.smu.Lock()
+	return m.smu.Unlock
 }
 
 func (m *memStore) Secret(_ context.Context, name string, generate func() ([]byte, error)) ([]byte, error) {
@@ -249,21 +270,25 @@ func (m *memStore) Secret(_ context.Context, name string, generate func() ([]byt
 	return s, nil
 }
 
-func (m *memStore) CreateSession(_ context.Context, tokenHash string, s domain.Session, _ time.Duration) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
+func (m *memStore) CreateSession(_ context.Context, s domain.Session, _ time.Duration, now time.Time) error {
+	defer m.lockSessions()()
 	if err := m.enter("CreateSession"); err != nil {
 		return err
 	}
-	m.sessions[tokenHash] = s
-	key := string(s.CredentialID)
-	m.credSessions[key] = append(m.credSessions[key], tokenHash)
+	m.sessions[s.TokenHash] = s
+	// As the Redis index: trimmed of sessions past their absolute expiry.
+	live := m.userSessions[s.UserID][:0]
+	for _, h := range m.userSessions[s.UserID] {
+		if other, ok := m.sessions[h]; ok && other.ExpiresAt.After(now) {
+			live = append(live, h)
+		}
+	}
+	m.userSessions[s.UserID] = append(live, s.TokenHash)
 	return nil
 }
 
 func (m *memStore) Session(_ context.Context, tokenHash string) (domain.Session, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
+	defer m.lockSessions()()
 	if err := m.enter("Session"); err != nil {
 		return domain.Session{}, err
 	}
@@ -274,42 +299,75 @@ func (m *memStore) Session(_ context.Context, tokenHash string) (domain.Session,
 	return s, nil
 }
 
-func (m *memStore) DeleteSession(_ context.Context, tokenHash string) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if err := m.enter("DeleteSession"); err != nil {
+func (m *memStore) TouchSession(_ context.Context, tokenHash string, seenAt time.Time, _ time.Duration) error {
+	defer m.lockSessions()()
+	if err := m.enter("TouchSession"); err != nil {
 		return err
 	}
-	delete(m.sessions, tokenHash)
+	s, ok := m.sessions[tokenHash]
+	if !ok {
+		return domain.ErrNotFound
+	}
+	s.LastSeenAt = seenAt
+	m.sessions[tokenHash] = s
 	return nil
 }
 
-func (m *memStore) EndCredentialSessions(_ context.Context, credentialID []byte) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
+func (m *memStore) MarkVerified(_ context.Context, tokenHash string, at time.Time) error {
+	defer m.lockSessions()()
+	if err := m.enter("MarkVerified"); err != nil {
+		return err
+	}
+	s, ok := m.sessions[tokenHash]
+	if !ok {
+		return domain.ErrNotFound
+	}
+	s.VerifiedAt, s.LastSeenAt = at, at
+	m.sessions[tokenHash] = s
+	return nil
+}
+
+func (m *memStore) DeleteSession(_ context.Context, s domain.Session) error {
+	defer m.lockSessions()()
+	if err := m.enter("DeleteSession"); err != nil {
+		return err
+	}
+	delete(m.sessions, s.TokenHash)
+	m.userSessions[s.UserID] = slices.DeleteFunc(m.userSessions[s.UserID], func(h string) bool { return h == s.TokenHash })
+	return nil
+}
+
+func (m *memStore) EndCredentialSessions(_ context.Context, userID int64, credentialID []byte) error {
+	defer m.lockSessions()()
 	if err := m.enter("EndCredentialSessions"); err != nil {
 		return err
 	}
-	for _, hash := range m.credSessions[string(credentialID)] {
-		delete(m.sessions, hash)
-	}
-	delete(m.credSessions, string(credentialID))
+	m.userSessions[userID] = slices.DeleteFunc(m.userSessions[userID], func(h string) bool {
+		s, ok := m.sessions[h]
+		if ok && bytes.Equal(s.CredentialID, credentialID) {
+			delete(m.sessions, h)
+			return true
+		}
+		return !ok
+	})
 	return nil
 }
 
 func (m *memStore) PutCeremony(_ context.Context, kind domain.CeremonyKind, challenge string, state []byte, _ time.Duration) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
+	defer m.lockSessions()()
 	if err := m.enter("PutCeremony"); err != nil {
 		return err
 	}
-	m.ceremonies[string(kind)+":"+challenge] = slices.Clone(state)
+	key := string(kind) + ":" + challenge
+	if _, taken := m.ceremonies[key]; taken {
+		return domain.ErrConflict
+	}
+	m.ceremonies[key] = slices.Clone(state)
 	return nil
 }
 
 func (m *memStore) TakeCeremony(_ context.Context, kind domain.CeremonyKind, challenge string) ([]byte, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
+	defer m.lockSessions()()
 	if err := m.enter("TakeCeremony"); err != nil {
 		return nil, err
 	}
@@ -342,17 +400,13 @@ func (m *memStore) credential(id []byte) (domain.Credential, bool) {
 	return domain.Credential{}, false
 }
 
-func (m *memStore) updateCredential(id []byte, f func(*domain.Credential)) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if i := m.credIndex(id); i >= 0 {
-		f(&m.creds[i])
-	}
+func (m *memStore) sessionCount() int {
+	defer m.lockSessions()()
+	return len(m.sessions)
 }
 
 func (m *memStore) ceremonyCount() int {
-	m.mu.Lock()
-	defer m.mu.Unlock()
+	defer m.lockSessions()()
 	return len(m.ceremonies)
 }
 
@@ -360,7 +414,29 @@ func (m *memStore) addUser(username string, handle []byte) domain.User {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.nextUserID++
-	u := domain.User{ID: m.nextUserID, Username: username, Handle: handle}
+	canonical, _ := domain.CanonicalUsername(username)
+	u := domain.User{ID: m.nextUserID, Username: username, CanonicalUsername: canonical, Handle: handle}
 	m.users[u.ID] = u
 	return u
+}
+
+// deleteCredential removes the credential an assertion names, as another
+// request would.
+func (m *memStore) deleteCredential(t testing.TB, assertion []byte) {
+	t.Helper()
+	var body struct {
+		RawID string `json:"rawId"`
+	}
+	if err := json.Unmarshal(assertion, &body); err != nil {
+		t.Fatal(err)
+	}
+	id, err := base64.RawURLEncoding.DecodeString(body.RawID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if i := m.credIndex(id); i >= 0 {
+		m.creds = slices.Delete(m.creds, i, i+1)
+	}
 }

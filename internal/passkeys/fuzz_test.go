@@ -105,14 +105,14 @@ func checkFinishError(t *testing.T, op string, err, kind error, messages ...stri
 // pendingCeremony runs a begin step and returns the ceremony state it stored.
 func (h *harness) pendingCeremony(tb testing.TB, begin func() error) []byte {
 	tb.Helper()
-	h.store.mu.Lock()
+	h.store.smu.Lock()
 	clear(h.store.ceremonies)
-	h.store.mu.Unlock()
+	h.store.smu.Unlock()
 	if err := begin(); err != nil {
 		tb.Fatal(err)
 	}
-	h.store.mu.Lock()
-	defer h.store.mu.Unlock()
+	h.store.smu.Lock()
+	defer h.store.smu.Unlock()
 	for _, state := range h.store.ceremonies {
 		return state
 	}

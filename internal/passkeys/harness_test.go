@@ -283,3 +283,29 @@ func (w testLogWriter) Write(p []byte) (int, error) {
 	w.t.Log(strings.TrimRight(string(p), "\n"))
 	return len(p), nil
 }
+
+// account reads a user by username from the store.
+func (h *harness) account(username string) domain.User {
+	h.t.Helper()
+	name, err := domain.ParseUsername(username)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	u, _, err := h.store.AccountByUsername(context.Background(), name)
+	if err != nil {
+		h.t.Fatalf("account %q: %v", username, err)
+	}
+	return u
+}
+
+// verified is a session of userID with a fresh user-verified proof, as a
+// sign-in a moment ago leaves it: what a change of passkeys needs.
+func (h *harness) verified(userID int64) domain.Session {
+	return domain.Session{UserID: userID, VerifiedAt: h.now(), LastSeenAt: h.now(), ExpiresAt: h.now().Add(time.Hour)}
+}
+
+// signedIn signs in with d and returns the stored session.
+func (h *harness) signedIn(username string, d *device) domain.Session {
+	h.t.Helper()
+	return h.mustAuthenticate(h.mustLogin(username, d).Token)
+}

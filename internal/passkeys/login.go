@@ -43,10 +43,10 @@ func (s *Service) BeginLogin(ctx context.Context, username string, conditional b
 	}
 	encoded, err := encodeState(state)
 	if err != nil {
-		return nil, domain.Unavailable(err)
+		return nil, err
 	}
 	if err := s.sessions.PutCeremony(ctx, domain.CeremonyLogin, state.Session.Challenge, encoded, s.cfg.ChallengeTTL); err != nil {
-		return nil, backendError(err)
+		return nil, err
 	}
 	return assertion, nil
 }
@@ -63,36 +63,35 @@ func (s *Service) beginDiscoverable(conditional bool) (*protocol.CredentialAsser
 		assertion, session, err = s.webauthn.BeginDiscoverableLogin()
 	}
 	if err != nil {
-		return nil, loginState{}, domain.Unavailable(err)
+		return nil, loginState{}, libraryError(err)
 	}
 	return assertion, loginState{Session: *session, Mode: loginDiscoverable}, nil
 }
 
 func (s *Service) beginForUsername(ctx context.Context, username string) (*protocol.CredentialAssertion, loginState, error) {
-	username, err := domain.NormalizeUsername(username)
+	name, err := domain.ParseUsername(username)
 	if err != nil {
 		return nil, loginState{}, err
 	}
-	user, creds, err := s.users.AccountByUsername(ctx, username)
+	user, creds, err := s.users.AccountByUsername(ctx, name)
 	if err != nil && !errors.Is(err, domain.ErrNotFound) {
-		return nil, loginState{}, backendError(err)
+		return nil, loginState{}, err
 	}
 
 	if len(creds) == 0 {
 		// The library refuses BeginLogin for a user without credentials;
-		// the discoverable begin with one explicit allowed credential
-		// produces the very same JSON shape. The state remembers that this
-		// ceremony can only fail.
-		decoy, err := s.decoyDescriptor(ctx, username)
+		// the discoverable begin with explicit allowed credentials produces
+		// the very same JSON shape. The state remembers that this ceremony
+		// can only fail.
+		decoys, err := s.decoyDescriptors(ctx, name.Canonical)
 		if err != nil {
 			return nil, loginState{}, err
 		}
-		assertion, session, err := s.webauthn.BeginDiscoverableLogin(
-			webauthn.WithAllowedCredentials([]protocol.CredentialDescriptor{decoy}))
+		assertion, session, err := s.webauthn.BeginDiscoverableLogin(webauthn.WithAllowedCredentials(decoys))
 		if err != nil {
-			return nil, loginState{}, domain.Unavailable(err)
+			return nil, loginState{}, libraryError(err)
 		}
-		return assertion, loginState{Session: *session, Mode: loginDecoy, Username: username}, nil
+		return assertion, loginState{Session: *session, Mode: loginDecoy, Username: name.Display, Canonical: name.Canonical}, nil
 	}
 
 	libraryCreds := make([]webauthn.Credential, len(creds))
@@ -103,7 +102,7 @@ func (s *Service) beginForUsername(ctx context.Context, username string) (*proto
 		handle: user.Handle, name: user.Username, displayName: user.Username, credentials: libraryCreds,
 	})
 	if err != nil {
-		return nil, loginState{}, domain.Unavailable(err)
+		return nil, loginState{}, libraryError(err)
 	}
-	return assertion, loginState{Session: *session, Mode: loginUsername, UserID: user.ID, Username: user.Username}, nil
+	return assertion, loginState{Session: *session, Mode: loginUsername, UserID: user.ID, Username: user.Username, Canonical: name.Canonical}, nil
 }

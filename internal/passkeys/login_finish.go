@@ -1,15 +1,11 @@
 package passkeys
 
 import (
-	"bytes"
 	"context"
-	"encoding/base64"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
-	"strings"
-
-	"github.com/go-webauthn/webauthn/protocol"
-	"github.com/go-webauthn/webauthn/webauthn"
 
 	"movieapi/internal/domain"
 )
@@ -28,149 +24,49 @@ func (s *Service) FinishLogin(ctx context.Context, username string, credentialJS
 	return result, err
 }
 
-// loginRejection is a sign-in refused for a reason that is logged, never
-// shown: the client only learns "authentication failed".
-type loginRejection struct {
-	reason            string
-	detail            error
-	unknownCredential bool
-	credentialID      []byte
-}
-
 func (s *Service) finishLogin(ctx context.Context, username string, rawState, credentialJSON []byte) (LoginResult, error) {
 	var state loginState
 	if err := json.Unmarshal(rawState, &state); err != nil {
 		s.log.ErrorContext(ctx, "unreadable sign-in ceremony state", "event", "webauthn.login", "err", err)
 		return LoginResult{}, errAuthenticationFailed(false)
 	}
-	result, rejection, err := s.verifyLogin(ctx, username, state, credentialJSON)
+	v, rejection, err := s.verifyAssertion(ctx, username, state, credentialJSON)
+	if err == nil && rejection == nil {
+		var result LoginResult
+		if result, rejection, err = s.completeLogin(ctx, v); err == nil && rejection == nil {
+			return result, nil
+		}
+	}
 	if err != nil {
 		s.log.ErrorContext(ctx, "sign-in failed on a backend", "event", "webauthn.login", "outcome", "error", "err", err)
 		return LoginResult{}, err
 	}
-	if rejection != nil {
-		s.log.WarnContext(ctx, "sign-in rejected",
-			"event", "webauthn.login", "outcome", "rejected", "mode", string(state.Mode),
-			"reason", rejection.reason, "detail", devInfo(rejection.detail),
-			"credential_id", base64.RawURLEncoding.EncodeToString(rejection.credentialID),
-			"unknown_credential", rejection.unknownCredential)
-		return LoginResult{}, errAuthenticationFailed(rejection.unknownCredential)
-	}
-	return result, nil
+	return LoginResult{}, s.refuse(ctx, "sign-in rejected", "webauthn.login", state.Mode, rejection)
 }
 
-// verifyLogin returns either a result, a rejection (401) or a backend error
-// (503) — the last never disguised as one of the others.
-func (s *Service) verifyLogin(ctx context.Context, username string, state loginState, credentialJSON []byte) (LoginResult, *loginRejection, error) {
-	parsed, err := protocol.ParseCredentialRequestResponseBytes(credentialJSON)
-	if err != nil {
-		return LoginResult{}, &loginRejection{reason: "assertion does not parse", detail: err}, nil
-	}
-	reject := func(reason string, detail error) (LoginResult, *loginRejection, error) {
-		return LoginResult{}, &loginRejection{reason: reason, detail: detail, credentialID: parsed.RawID}, nil
-	}
-	// The library checks this too; refusing a registration response (or
-	// anything else) here spares the database lookups.
-	if parsed.Response.CollectedClientData.Type != protocol.AssertCeremony {
-		return reject("client data is not from navigator.credentials.get", nil)
-	}
-
-	// The credential and its owner come in one read; every check below is
-	// against that owner, so no second lookup (by handle) is needed.
-	stored, user, err := s.credentials.CredentialWithOwner(ctx, parsed.RawID)
-	if errors.Is(err, domain.ErrNotFound) {
-		return LoginResult{}, &loginRejection{reason: "credential unknown", unknownCredential: true, credentialID: parsed.RawID}, nil
-	}
-	if err != nil {
-		return LoginResult{}, nil, backendError(err)
-	}
-
-	switch state.Mode {
-	case loginDecoy:
-		return reject("ceremony was begun for a username without passkeys", nil)
-	case loginUsername:
-		if user.ID != state.UserID {
-			return reject("credential belongs to another account", nil)
+// refuse logs a rejected assertion and answers it: the one 401 whatever went
+// wrong, or 429 once the account has seen more failures than its budget. The
+// budget counts failures per account from every address, so many addresses
+// cannot try at full speed against one account; a valid assertion is never
+// refused by it, so nobody can lock the owner out by failing on purpose.
+func (s *Service) refuse(ctx context.Context, msg, event string, mode loginMode, r *loginRejection) error {
+	s.log.WarnContext(ctx, msg,
+		"event", event, "outcome", "rejected", "mode", string(mode),
+		"reason", r.reason, "detail", devInfo(r.detail),
+		"credential_id", encodeID(r.credentialID), "unknown_credential", r.unknownCredential)
+	if r.account != "" && s.failureLimiter != nil {
+		err := s.failureLimiter.Allow(ctx, FailureBudgetKey(r.account))
+		if errors.Is(err, domain.ErrRateLimited) {
+			return err
 		}
-	case loginDiscoverable:
-		if len(parsed.Response.UserHandle) == 0 {
-			return reject("discoverable assertion without user handle", nil)
-		}
-		// Handles are unique: a handle other than the owner's is an
-		// unknown one or another account's, refused alike.
-		if !bytes.Equal(parsed.Response.UserHandle, user.Handle) {
-			return reject("user handle is not the credential owner's", nil)
-		}
-	default:
-		return reject("unknown ceremony mode", nil)
 	}
-	if strings.TrimSpace(username) != "" && !sameUsername(strings.TrimSpace(username), user.Username) {
-		return reject("credential belongs to another username", nil)
-	}
-
-	verified, err := s.validateAssertion(ctx, state, user, stored, parsed)
-	if err != nil {
-		return reject("assertion does not verify", err)
-	}
-	return s.completeLogin(ctx, user, stored, parsed, verified)
+	return errAuthenticationFailed(r.unknownCredential)
 }
 
-// validateAssertion runs the library's checks (challenge, origin, RP ID hash,
-// type, flags, user verification, signature) against the one stored
-// credential that was presented.
-func (s *Service) validateAssertion(ctx context.Context, state loginState, user domain.User, stored domain.Credential, parsed *protocol.ParsedCredentialAssertionData) (*webauthn.Credential, error) {
-	asserted := parsed.Response.AuthenticatorData.Flags
-	// Synced providers flip backup eligibility; the contract treats that as a
-	// change to record, not a lockout, while the library refuses it. BE=0
-	// with BS=1 stays invalid: the library still checks the asserted flags.
-	if stored.BackupEligible != asserted.HasBackupEligible() {
-		s.log.InfoContext(ctx, "passkey backup eligibility changed",
-			"event", "webauthn.login", "user_id", user.ID,
-			"credential_id", base64.RawURLEncoding.EncodeToString(stored.ID),
-			"stored", stored.BackupEligible, "asserted", asserted.HasBackupEligible())
-		stored.BackupEligible = asserted.HasBackupEligible()
-	}
-	wuser := &webauthnUser{
-		handle:      user.Handle,
-		name:        user.Username,
-		displayName: user.Username,
-		credentials: []webauthn.Credential{libraryCredential(stored)},
-	}
-	session := state.Session
-	if state.Mode == loginDiscoverable {
-		return s.validateDiscoverable(wuser, session, parsed)
-	}
-	// Ownership and membership in the original allow list are settled
-	// (stored.UserID matched, and the id must be one we offered); narrowing
-	// the list to the presented credential lets the library check the
-	// assertion without loading every credential of the account, and keeps a
-	// sign-in working when another of the account's passkeys was deleted
-	// meanwhile.
-	if !containsID(session.AllowedCredentialIDs, stored.ID) {
-		return nil, errors.New("credential was not in the ceremony's allow list")
-	}
-	session.AllowedCredentialIDs = [][]byte{stored.ID}
-	return s.webauthn.ValidateLogin(wuser, session, parsed)
-}
-
-func (s *Service) validateDiscoverable(user *webauthnUser, session webauthn.SessionData, parsed *protocol.ParsedCredentialAssertionData) (*webauthn.Credential, error) {
-	// The account was already found by its handle; the handler only has to
-	// confirm it is the one the assertion names.
-	handler := func(_, userHandle []byte) (webauthn.User, error) {
-		if !bytes.Equal(userHandle, user.handle) {
-			return nil, errors.New("user handle changed during validation")
-		}
-		return user, nil
-	}
-	_, credential, err := s.webauthn.ValidatePasskeyLogin(handler, session, parsed)
-	return credential, err
-}
-
-func containsID(ids [][]byte, id []byte) bool {
-	for _, candidate := range ids {
-		if bytes.Equal(candidate, id) {
-			return true
-		}
-	}
-	return false
+// FailureBudgetKey names an account's sign-in failure budget in the rate
+// limiter. It is a hash of the canonical username: limiter keys never carry
+// client input of unbounded length.
+func FailureBudgetKey(canonical string) string {
+	sum := sha256.Sum256([]byte(canonical))
+	return "signin-failures:" + hex.EncodeToString(sum[:16])
 }

@@ -1,11 +1,6 @@
 package passkeys
 
-import (
-	"sync"
-	"time"
-
-	"movieapi/internal/domain"
-)
+import "sync"
 
 // fakeMetrics counts what the passkey flows report.
 type fakeMetrics struct {
@@ -14,14 +9,12 @@ type fakeMetrics struct {
 	cloneWarnings, sessionsCreated   int
 }
 
-func (f *fakeMetrics) RequestStarted()                                    {}
-func (f *fakeMetrics) RequestFinished(string, string, int, time.Duration) {}
-func (f *fakeMetrics) MovieCreated()                                      {}
-func (f *fakeMetrics) CacheLookup(domain.CacheResult)                     {}
-func (f *fakeMetrics) CloneWarning()                                      { f.add(&f.cloneWarnings) }
-func (f *fakeMetrics) SessionCreated()                                    { f.add(&f.sessionsCreated) }
-func (f *fakeMetrics) Registration(ok bool)                               { f.add(pick(ok, &f.regOK, &f.regFail)) }
-func (f *fakeMetrics) Authentication(ok bool)                             { f.add(pick(ok, &f.authOK, &f.authFail)) }
+var _ Metrics = (*fakeMetrics)(nil)
+
+func (f *fakeMetrics) CloneWarning()          { f.add(&f.cloneWarnings) }
+func (f *fakeMetrics) SessionCreated()        { f.add(&f.sessionsCreated) }
+func (f *fakeMetrics) Registration(ok bool)   { f.add(pick(ok, &f.regOK, &f.regFail)) }
+func (f *fakeMetrics) Authentication(ok bool) { f.add(pick(ok, &f.authOK, &f.authFail)) }
 
 func pick(ok bool, yes, no *int) *int {
 	if ok {

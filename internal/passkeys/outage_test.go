@@ -10,8 +10,10 @@ import (
 	"movieapi/internal/domain"
 )
 
-// TestBackendOutagesPassThrough: whatever backend call fails, the caller sees
-// an outage (503), never a verification failure or a 401.
+// TestBackendOutagesPassThrough: whatever port call fails, the caller sees
+// the port's error as it was classified: an outage stays an outage (503),
+// never a verification failure or a 401; an error without a kind (a bug)
+// stays without one (500), never disguised as an outage.
 func TestBackendOutagesPassThrough(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
@@ -26,7 +28,7 @@ func TestBackendOutagesPassThrough(t *testing.T) {
 		h := newHarness(t)
 		d := newDevice(virtualwebauthn.KeyTypeEC2, virtualwebauthn.AuthenticatorOptions{})
 		h.register("uma", d, nil)
-		u, _, _ := h.store.AccountByUsername(ctx, "uma")
+		u := h.account("uma")
 		return fixture{h: h, dev: d, userID: u.ID}
 	}
 	tests := []struct {
@@ -42,7 +44,7 @@ func TestBackendOutagesPassThrough(t *testing.T) {
 			return err
 		}},
 		{"AccountByUsername", func(t *testing.T, f fixture) error {
-			s := domain.Session{UserID: f.userID}
+			s := f.h.verified(f.userID)
 			_, err := f.h.svc.BeginRegistration(ctx, "uma", "", &s)
 			return err
 		}},
@@ -66,7 +68,7 @@ func TestBackendOutagesPassThrough(t *testing.T) {
 			return err
 		}},
 		{"AddCredential", func(t *testing.T, f fixture) error {
-			s := domain.Session{UserID: f.userID}
+			s := f.h.signedIn("uma", f.dev)
 			opts, _ := f.h.beginRegistration("uma", &s)
 			d := newDevice(virtualwebauthn.KeyTypeEC2, virtualwebauthn.AuthenticatorOptions{})
 			_, err := f.h.svc.FinishRegistration(ctx, "uma", f.h.attest(d, opts), "")
@@ -104,26 +106,26 @@ func TestBackendOutagesPassThrough(t *testing.T) {
 			return err
 		}},
 		{"DeleteCredential", func(t *testing.T, f fixture) error {
-			return f.h.svc.DeleteCredential(ctx, f.userID, f.dev.cred.ID)
+			return f.h.svc.DeleteCredential(ctx, f.h.verified(f.userID), f.dev.cred.ID)
 		}},
 	}
+	bug := errors.New("driver: relation \"movis\" does not exist")
 	for _, failure := range []struct {
 		name string
 		err  error
-	}{{"classified", errOutage}, {"unclassified", errors.New("driver: broken pipe")}} {
+		want error // the kind the caller sees; nil: none, a bug (500)
+	}{{"outage", errOutage, domain.ErrUnavailable}, {"bug", bug, nil}} {
 		for _, tt := range tests {
 			t.Run(failure.name+"/"+tt.method, func(t *testing.T) {
 				t.Parallel()
 				f := setup(t)
 				f.h.store.failOn(tt.method, failure.err)
 				err := tt.run(t, f)
-				if !errors.Is(err, domain.ErrUnavailable) {
-					t.Fatalf("err = %v, want unavailable", err)
+				if got := domain.KindOf(err); err == nil || !errors.Is(got, failure.want) || (got == nil) != (failure.want == nil) {
+					t.Fatalf("err = %v of kind %v, want kind %v", err, got, failure.want)
 				}
-				for _, wrong := range []error{domain.ErrInvalid, domain.ErrUnauthorized, domain.ErrNotFound, domain.ErrConflict} {
-					if errors.Is(err, wrong) {
-						t.Fatalf("outage reported as %v too: %v", wrong, err)
-					}
+				if !errors.Is(err, failure.err) {
+					t.Fatalf("the port's error is lost: %v", err)
 				}
 				if f.h.store.callCount(tt.method) == 0 {
 					t.Fatalf("%s was never called: the case tests nothing", tt.method)

@@ -15,33 +15,39 @@ import (
 
 // BeginRegistration starts adding a passkey for username. A new username gets
 // a fresh account-to-be (written only when the registration finishes). An
-// existing username is only accepted from that account's own session, and the
-// options then list its credentials in excludeCredentials so the browser does
-// not register the same authenticator twice; anyone else gets a conflict.
+// existing username is only accepted from that account's own session, with a
+// recent user-verified proof on it (else 403, so the page can run a
+// re-authentication and retry), and the options then list its credentials in
+// excludeCredentials so the browser does not register the same authenticator
+// twice; anyone else gets a conflict.
 func (s *Service) BeginRegistration(ctx context.Context, username, displayName string, caller *domain.Session) (*protocol.CredentialCreation, error) {
-	username, err := domain.NormalizeUsername(username)
+	name, err := domain.ParseUsername(username)
 	if err != nil {
 		return nil, err
 	}
-	displayName, err = normalizeDisplayName(displayName, username)
+	displayName, err = normalizeDisplayName(displayName, name.Display)
 	if err != nil {
 		return nil, err
 	}
 
-	state := registrationState{Username: username}
-	user, existing, err := s.users.AccountByUsername(ctx, username)
+	state := registrationState{Username: name.Display, Canonical: name.Canonical}
+	user, existing, err := s.users.AccountByUsername(ctx, name)
 	switch {
 	case err == nil:
 		if caller == nil || caller.UserID != user.ID {
 			return nil, domain.Conflict(msgUsernameTaken)
 		}
+		if err := s.requireRecentVerification(*caller); err != nil {
+			return nil, err
+		}
 		state.Username, state.Handle, state.UserID = user.Username, user.Handle, user.ID
+		state.Canonical, state.SessionHash = user.Canonical(), caller.TokenHash
 	case errors.Is(err, domain.ErrNotFound):
 		if state.Handle, err = s.randomBytes(domain.UserHandleLength); err != nil {
-			return nil, domain.Unavailable(err)
+			return nil, err
 		}
 	default:
-		return nil, backendError(err)
+		return nil, err
 	}
 
 	creation, session, err := s.webauthn.BeginRegistration(
@@ -54,15 +60,15 @@ func (s *Service) BeginRegistration(ctx context.Context, username, displayName s
 	)
 	if err != nil {
 		// Only a broken configuration or a failing CSPRNG gets here.
-		return nil, domain.Unavailable(err)
+		return nil, libraryError(err)
 	}
 	state.Session = *session
 	encoded, err := encodeState(state)
 	if err != nil {
-		return nil, domain.Unavailable(err)
+		return nil, err
 	}
 	if err := s.sessions.PutCeremony(ctx, domain.CeremonyRegistration, session.Challenge, encoded, s.cfg.ChallengeTTL); err != nil {
-		return nil, backendError(err)
+		return nil, err
 	}
 	return creation, nil
 }

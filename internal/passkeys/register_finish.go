@@ -26,7 +26,7 @@ func (s *Service) FinishRegistration(ctx context.Context, username string, crede
 func (s *Service) finishRegistration(ctx context.Context, username string, credentialJSON []byte, name string) ([]byte, error) {
 	// Plain input mistakes are reported before the challenge is consumed, so
 	// the user can correct them and send the same credential again.
-	username, err := domain.NormalizeUsername(username)
+	account, err := domain.ParseUsername(username)
 	if err != nil {
 		return nil, err
 	}
@@ -48,8 +48,15 @@ func (s *Service) finishRegistration(ctx context.Context, username string, crede
 			"reason", reason, "detail", devInfo(cause))
 		return nil, errVerificationFailed()
 	}
-	if !sameUsername(username, state.Username) {
+	if account.Canonical != state.Canonical {
 		return fail("username differs from the one the ceremony began with", nil)
+	}
+	if state.UserID != 0 {
+		// Adding a device: the session that began it must still be valid
+		// and still the account's (a logout in between ends the ceremony).
+		if err := s.sessionStillOwns(ctx, state); err != nil {
+			return nil, err
+		}
 	}
 	parsed, err := protocol.ParseCredentialCreationResponseBytes(credentialJSON)
 	if err != nil {
@@ -84,7 +91,7 @@ func (s *Service) finishRegistration(ctx context.Context, username string, crede
 	}
 	userID, err := s.storeRegistration(ctx, state, cred, now)
 	if err != nil {
-		if isBackendFailure(err) {
+		if !domain.HasKind(err, domain.ErrConflict) {
 			s.log.ErrorContext(ctx, "passkey registration not stored",
 				"event", "webauthn.register", "outcome", "error", "username", state.Username, "err", err)
 		} else {
@@ -123,31 +130,25 @@ func (s *Service) takeRegistration(ctx context.Context, credentialJSON []byte) (
 func (s *Service) storeRegistration(ctx context.Context, state registrationState, cred domain.Credential, now time.Time) (int64, error) {
 	if state.UserID != 0 {
 		if err := s.credentials.AddCredential(ctx, cred); err != nil {
-			return 0, conflictOrBackend(err)
+			return 0, conflictMessage(err)
 		}
 		return state.UserID, nil
 	}
 	user, err := s.users.CreateUserWithCredential(ctx,
-		domain.User{Username: state.Username, Handle: state.Handle, CreatedAt: now}, cred)
+		domain.User{Username: state.Username, CanonicalUsername: state.Canonical, Handle: state.Handle, CreatedAt: now}, cred)
 	if err != nil {
-		return 0, conflictOrBackend(err)
+		return 0, conflictMessage(err)
 	}
 	return user.ID, nil
 }
 
-func conflictOrBackend(err error) error {
+// conflictMessage gives a conflict the contract's message; any other error
+// passes as it is.
+func conflictMessage(err error) error {
 	if errors.Is(err, domain.ErrConflict) {
 		return withMessage(err, domain.ErrConflict, msgAlreadyRegistered)
 	}
-	return backendError(err)
-}
-
-// sameUsername compares usernames the way their uniqueness is defined:
-// case-insensitively, after normalising. It lowercases rather than
-// case-folds, as the decoy key and a lower(username) index do: the two
-// differ for a few characters (such as the long s), and all three must agree.
-func sameUsername(a, b string) bool {
-	return strings.ToLower(a) == strings.ToLower(b) //nolint:staticcheck // SA6005: lowercasing is deliberate, see above
+	return err
 }
 
 // credentialName is the given name, else the provider's name from the
@@ -168,4 +169,17 @@ func transportNames(transports []protocol.AuthenticatorTransport) []string {
 		out[i] = string(t)
 	}
 	return out
+}
+
+// sessionStillOwns re-checks, at finish, the session that began adding a
+// device: ended, expired or idle → 401, as on any Bearer route.
+func (s *Service) sessionStillOwns(ctx context.Context, state registrationState) error {
+	session, err := s.activeSession(ctx, state.SessionHash)
+	if err != nil {
+		return err
+	}
+	if session.UserID != state.UserID {
+		return errInvalidSession()
+	}
+	return nil
 }

@@ -94,7 +94,7 @@ func TestRegisterLoginManage(t *testing.T) {
 				!bytes.Equal(stored.ID, phone.cred.ID) || len(stored.PublicKey) == 0 || stored.CreatedAt.IsZero() {
 				t.Fatalf("stored credential = %+v", stored)
 			}
-			user, _, err := h.store.AccountByUsername(ctx, "alice")
+			user, _, err := h.store.AccountByUsername(ctx, domain.Username{Display: "alice", Canonical: "alice"})
 			if err != nil || user.Username != "Alice" || len(user.Handle) != 32 || stored.UserID != user.ID {
 				t.Fatalf("user = %+v, %v", user, err)
 			}
@@ -128,7 +128,7 @@ func TestRegisterLoginManage(t *testing.T) {
 			}
 			laptopSession := h.mustAuthenticate(h.mustLogin("alice", laptop).Token)
 
-			if err := h.svc.DeleteCredential(ctx, user.ID, id); err != nil {
+			if err := h.svc.DeleteCredential(ctx, h.verified(user.ID), id); err != nil {
 				t.Fatalf("DeleteCredential: %v", err)
 			}
 			if _, err := h.svc.Authenticate(ctx, res.Token); err == nil {
@@ -137,7 +137,7 @@ func TestRegisterLoginManage(t *testing.T) {
 			if got := h.mustAuthenticate(h.mustLogin("alice", laptop).Token); got.UserID != laptopSession.UserID {
 				t.Fatal("the other device stopped working")
 			}
-			err = h.svc.DeleteCredential(ctx, user.ID, laptopID)
+			err = h.svc.DeleteCredential(ctx, h.verified(user.ID), laptopID)
 			wantKind(t, err, domain.ErrConflict, "cannot delete your only passkey")
 			if list, _ := h.svc.Credentials(ctx, user.ID); len(list) != 1 || !bytes.Equal(list[0].ID, laptopID) {
 				t.Fatalf("after deletes: %v", list)
@@ -209,7 +209,7 @@ func TestRegisteringAnExistingUsername(t *testing.T) {
 	if len(excluded) != 1 || excluded[0].(map[string]any)["id"] != base64.RawURLEncoding.EncodeToString(aliceID) {
 		t.Fatalf("excludeCredentials = %v, want alice's credential", excluded)
 	}
-	if user, _, _ := h.store.AccountByUsername(ctx, "alice"); opts.UserID != string(user.Handle) {
+	if user := h.account("alice"); opts.UserID != string(user.Handle) {
 		t.Fatal("adding a device must keep the account's user handle")
 	}
 }

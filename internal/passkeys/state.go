@@ -21,12 +21,19 @@ type registrationState struct {
 	// Username is the name as typed at begin; it becomes the account's
 	// display form when the user row is written at finish.
 	Username string `json:"username"`
+	// Canonical is the username's canonical form (domain.ParseUsername):
+	// the finish must name the same account, and a new account is stored
+	// under it.
+	Canonical string `json:"canonical"`
 	// Handle is the WebAuthn user handle; for a new user it exists only here
 	// until the registration finishes.
 	Handle []byte `json:"handle"`
 	// UserID is the existing account a device is being added to; zero for a
 	// new account.
 	UserID int64 `json:"user_id,omitempty"`
+	// SessionHash is the session that began adding a device: the finish
+	// re-checks that it is still valid and still the account's.
+	SessionHash string `json:"session_hash,omitempty"`
 }
 
 // loginMode says how a sign-in ceremony identifies its user.
@@ -42,6 +49,9 @@ const (
 	// loginDecoy: the username has no passkeys (or does not exist); the
 	// ceremony was answered with a decoy credential and can only fail.
 	loginDecoy loginMode = "decoy"
+	// loginReauth: a signed-in session proving again that its user is
+	// present, with one of the account's passkeys.
+	loginReauth loginMode = "reauth"
 )
 
 // loginState is what a sign-in carries from begin to finish.
@@ -50,6 +60,12 @@ type loginState struct {
 	Mode     loginMode            `json:"mode"`
 	UserID   int64                `json:"user_id,omitempty"`
 	Username string               `json:"username,omitempty"`
+	// Canonical is the canonical form of the username the sign-in began
+	// with (username-first and decoy ceremonies).
+	Canonical string `json:"canonical,omitempty"`
+	// SessionHash is the session a re-authentication was begun on; only
+	// that session may finish it.
+	SessionHash string `json:"session_hash,omitempty"`
 }
 
 func encodeState(v any) ([]byte, error) {
@@ -110,7 +126,7 @@ func (s *Service) takeCeremony(ctx context.Context, kind domain.CeremonyKind, cr
 		return nil, errChallengeNotFound()
 	}
 	if err != nil {
-		return nil, backendError(err)
+		return nil, err
 	}
 	return raw, nil
 }

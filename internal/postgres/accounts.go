@@ -17,15 +17,18 @@ const (
 	joinedCredentialColumns = `c.id, c.user_id, c.public_key, c.algorithm, c.sign_count, c.aaguid,
 c.transports, c.attestation_format, c.user_verified, c.backup_eligible, c.backup_state,
 c.discoverable, c.name, c.clone_warning, c.created_at, c.last_used_at`
-	joinedUserColumns = `u.id, u.username, u.handle, u.created_at`
+	joinedUserColumns = `u.id, u.username, COALESCE(u.username_canonical, ''), u.handle, u.created_at`
 
 	// One row per credential, or one row with NULL credential columns for a
-	// user without any. lower(username) matches the unique index
-	// users_username_lower_key; the (user_id, created_at) index serves the
-	// join and the order, and id breaks ties as in credentialsByUserSQL.
+	// user without any. The canonical form finds the account through its
+	// unique index; a row not canonicalised yet (written by an instance of
+	// the previous release during a rolling upgrade) is found the old way,
+	// through users_username_lower_key. The (user_id, created_at) index
+	// serves the join and the order, and id breaks ties as in
+	// credentialsByUserSQL.
 	accountByUsernameSQL = `SELECT ` + joinedUserColumns + `, ` + joinedCredentialColumns + `
 FROM users u LEFT JOIN credentials c ON c.user_id = u.id
-WHERE lower(u.username) = lower($1)
+WHERE u.username_canonical = $1 OR (u.username_canonical IS NULL AND lower(u.username) = lower($2))
 ORDER BY c.created_at, c.id`
 
 	credentialWithOwnerSQL = `SELECT ` + joinedCredentialColumns + `, ` + joinedUserColumns + `
@@ -33,12 +36,13 @@ FROM credentials c JOIN users u ON u.id = c.user_id
 WHERE c.id = $1`
 )
 
-// AccountByUsername reads a user (case-insensitively) and its credentials,
-// oldest first, in one query; an empty (not nil) list when it has none.
-func (s *Store) AccountByUsername(ctx context.Context, username string) (domain.User, []domain.Credential, error) {
+// AccountByUsername reads a user (by canonical username) and its
+// credentials, oldest first, in one query; an empty (not nil) list when it
+// has none.
+func (s *Store) AccountByUsername(ctx context.Context, name domain.Username) (domain.User, []domain.Credential, error) {
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
-	rows, err := s.pool.Query(ctx, accountByUsernameSQL, username)
+	rows, err := s.pool.Query(ctx, accountByUsernameSQL, name.Canonical, name.Display)
 	if err != nil {
 		return domain.User{}, nil, storeError(err)
 	}

@@ -2,6 +2,7 @@ package postgres_test
 
 import (
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -18,7 +19,7 @@ func TestAccountByUsernameWithoutCredentials(t *testing.T) {
 		`INSERT INTO users (username, handle) VALUES ($1, $2)`, in.Username, in.Handle); err != nil {
 		t.Fatal(err)
 	}
-	user, creds, err := store.AccountByUsername(t.Context(), "nina")
+	user, creds, err := store.AccountByUsername(t.Context(), parseName(t, "nina"))
 	if err != nil || user.ID <= 0 || user.Username != "Nina" || !slices.Equal(user.Handle, in.Handle) || user.CreatedAt.IsZero() {
 		t.Fatalf("AccountByUsername = %+v, %v", user, err)
 	}
@@ -55,7 +56,7 @@ func TestAccountByUsernameListsCredentialsInCreatedOrder(t *testing.T) {
 	}
 	other, _ := register(t, store, "olgaa") // someone else's credential stays out
 
-	got, creds, err := store.AccountByUsername(ctx, "Olga")
+	got, creds, err := store.AccountByUsername(ctx, parseName(t, "Olga"))
 	if err != nil || got.ID != user.ID || got.ID == other.ID || got.Username != "Olga" {
 		t.Fatalf("AccountByUsername = %+v, %v", got, err)
 	}
@@ -73,7 +74,7 @@ func TestAccountByUsernameIgnoresCase(t *testing.T) {
 	store := newStore(t)
 	user, cred := register(t, store, "Pablo")
 	for _, name := range []string{"Pablo", "pablo", "PABLO", "pAbLo"} {
-		got, creds, err := store.AccountByUsername(t.Context(), name)
+		got, creds, err := store.AccountByUsername(t.Context(), domain.Username{Display: name, Canonical: strings.ToLower(name)})
 		if err != nil || got.ID != user.ID || got.Username != "Pablo" || len(creds) != 1 || !credentialsEqual(creds[0], cred) {
 			t.Fatalf("AccountByUsername(%q) = %+v, %+v, %v", name, got, creds, err)
 		}
@@ -85,7 +86,7 @@ func TestAccountByUsernameOfUnknownUser(t *testing.T) {
 	store := newStore(t)
 	register(t, store, "quinn")
 	for _, name := range []string{"quin", "quinnn", ""} {
-		_, creds, err := store.AccountByUsername(t.Context(), name)
+		_, creds, err := store.AccountByUsername(t.Context(), domain.Username{Display: name, Canonical: strings.ToLower(name)})
 		wantPublic(t, err, domain.ErrNotFound, "user not found")
 		if creds != nil {
 			t.Fatalf("credentials of an unknown user = %#v", creds)

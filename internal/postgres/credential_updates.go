@@ -87,8 +87,10 @@ func (s *Store) RenameCredential(ctx context.Context, userID int64, id []byte, n
 // The user row is locked first so that concurrent deletions of one user's
 // credentials run one after the other: two requests can never remove the
 // last two passkeys between them. A credential of someone else answers the
-// same NotFound as a missing one (no probing).
-func (s *Store) DeleteCredential(ctx context.Context, userID int64, id []byte) error {
+// same NotFound as a missing one (no probing). beforeCommit runs after the
+// DELETE, with the credential's row locked (a RecordLogin of it waits), and
+// its failure rolls the delete back.
+func (s *Store) DeleteCredential(ctx context.Context, userID int64, id []byte, beforeCommit func(context.Context) error) error {
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
@@ -110,8 +112,24 @@ func (s *Store) DeleteCredential(ctx context.Context, userID int64, id []byte) e
 		case total == 1:
 			return domain.Conflict(msgOnlyPasskey)
 		}
-		_, err := tx.Exec(ctx, deleteCredentialSQL, userID, id)
-		return err
+		if _, err := tx.Exec(ctx, deleteCredentialSQL, userID, id); err != nil {
+			return err
+		}
+		if err := beforeCommit(ctx); err != nil {
+			return &hookError{err}
+		}
+		return nil
 	})
+	var hook *hookError
+	if errors.As(err, &hook) {
+		return hook.err // the hook's error, as it gave it
+	}
 	return storeError(err)
 }
+
+// hookError carries a caller's hook failure out of a transaction untouched
+// by storeError: it is not a PostgreSQL error.
+type hookError struct{ err error }
+
+func (e *hookError) Error() string { return e.err.Error() }
+func (e *hookError) Unwrap() error { return e.err }

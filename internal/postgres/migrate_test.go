@@ -6,14 +6,31 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/golang-migrate/migrate/v4/source/iofs"
 	"github.com/jackc/pgx/v5"
 
 	"movieapi/internal/postgres"
 	"movieapi/internal/testenv"
+	"movieapi/migrations"
 )
 
-// latestVersion is the number of the newest file in migrations/.
-const latestVersion = 2
+// latestVersion is the number of the newest file in migrations/, read the
+// way golang-migrate reads it.
+var latestVersion = func() uint {
+	src, err := iofs.New(migrations.FS, ".")
+	if err != nil {
+		panic(err)
+	}
+	defer src.Close()
+	v, err := src.First()
+	for err == nil {
+		var next uint
+		if next, err = src.Next(v); err == nil {
+			v = next
+		}
+	}
+	return v
+}()
 
 func wantVersion(t *testing.T, url string, want uint) {
 	t.Helper()
@@ -53,12 +70,14 @@ func TestMigrateDownThenUp(t *testing.T) {
 		t.Fatalf("up with nothing pending: %v", err)
 	}
 
-	if err := postgres.MigrateDown(ctx, url); err != nil {
-		t.Fatal(err)
+	for v := latestVersion - 1; v >= 1; v-- {
+		if err := postgres.MigrateDown(ctx, url); err != nil {
+			t.Fatal(err)
+		}
+		wantVersion(t, url, v)
 	}
-	wantVersion(t, url, 1)
 	if got := schemaObjects(t, url); !equalSets(got, []string{"movies", "movies_pkey", "movie_version_seq"}) {
-		t.Fatalf("after one step down the schema holds %v", got)
+		t.Fatalf("at version 1 the schema holds %v", got)
 	}
 
 	if err := postgres.MigrateDown(ctx, url); err != nil {

@@ -11,32 +11,6 @@ var inception = domain.Movie{Title: "Inception", Year: 2010, Stars: 4.5}
 
 const inceptionID = "d5aee2b55b609fe5de3261d85fb592bc32d45fd3"
 
-func TestInsertMovieThenConflict(t *testing.T) {
-	t.Parallel()
-	store := newStore(t)
-	ctx := t.Context()
-
-	stored, err := store.InsertMovie(ctx, inceptionID, inception)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if stored.Movie != inception || stored.Version <= 0 {
-		t.Fatalf("insert returned %+v", stored)
-	}
-	got, err := store.MovieByID(ctx, inceptionID)
-	if err != nil || got != stored {
-		t.Fatalf("read back %+v, %v; want %+v", got, err, stored)
-	}
-
-	again := inception
-	again.Stars = 1
-	_, err = store.InsertMovie(ctx, inceptionID, again)
-	wantPublic(t, err, domain.ErrConflict, "movie already exists")
-	if got, _ := store.MovieByID(ctx, inceptionID); got != stored {
-		t.Fatalf("a refused insert changed the row: %+v", got)
-	}
-}
-
 func TestConcurrentInsertsOfOneMovieHaveOneWinner(t *testing.T) {
 	t.Parallel()
 	store := newStore(t)
@@ -45,13 +19,6 @@ func TestConcurrentInsertsOfOneMovieHaveOneWinner(t *testing.T) {
 		return err
 	})
 	requireOneWinner(t, errs, "inserts")
-}
-
-func TestMovieByIDUnknownIsNotFound(t *testing.T) {
-	t.Parallel()
-	store := newStore(t)
-	_, err := store.MovieByID(t.Context(), inceptionID)
-	wantPublic(t, err, domain.ErrNotFound, "movie not found")
 }
 
 // TestMovieVersionsOnlyGrow walks one row through create, overwrite, delete

@@ -9,9 +9,11 @@ import (
 )
 
 const (
-	userColumns = `id, username, handle, created_at`
+	// username_canonical is NULL only on rows not canonicalised yet
+	// (usernames.go); they read as "".
+	userColumns = `id, username, COALESCE(username_canonical, ''), handle, created_at`
 
-	insertUserSQL = `INSERT INTO users (username, handle) VALUES ($1, $2) RETURNING ` + userColumns
+	insertUserSQL = `INSERT INTO users (username, username_canonical, handle) VALUES ($1, $2, $3) RETURNING ` + userColumns
 )
 
 // CreateUserWithCredential writes the user and its first credential in one
@@ -24,7 +26,7 @@ func (s *Store) CreateUserWithCredential(ctx context.Context, u domain.User, c d
 	var created domain.User
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		var err error
-		created, err = scanUser(tx.QueryRow(ctx, insertUserSQL, u.Username, u.Handle))
+		created, err = scanUser(tx.QueryRow(ctx, insertUserSQL, u.Username, u.CanonicalUsername, u.Handle))
 		if err != nil {
 			return err
 		}
@@ -45,5 +47,5 @@ func scanUser(row pgx.Row) (domain.User, error) {
 
 // userFields are the scan destinations of userColumns, in order.
 func userFields(u *domain.User) []any {
-	return []any{&u.ID, &u.Username, &u.Handle, &u.CreatedAt}
+	return []any{&u.ID, &u.Username, &u.CanonicalUsername, &u.Handle, &u.CreatedAt}
 }

@@ -2,6 +2,8 @@ package ratelimit
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"sync"
 	"time"
 
@@ -10,9 +12,14 @@ import (
 	"movieapi/internal/domain"
 )
 
-// maxLocalKeys bounds the memory a flood of distinct keys can take; idle
-// buckets are dropped first, and past the bound the oldest go.
-const maxLocalKeys = 50_000
+// The memory a flood of distinct keys can take is bounded: at most
+// maxLocalKeys buckets (idle ones are dropped first, then any), each under
+// a key of at most maxKeyBytes — a longer key is replaced by its hash. With
+// the bucket itself (~200 bytes with its map entry) that is under 20 MiB.
+const (
+	maxLocalKeys = 50_000
+	maxKeyBytes  = 128
+)
 
 // idleAfter is when a bucket is full again and can be forgotten.
 const idleAfter = 2 * time.Minute
@@ -47,6 +54,10 @@ func NewLocal(perMinute int) *Local {
 
 // Allow spends one request of key's budget.
 func (l *Local) Allow(_ context.Context, key string) error {
+	if len(key) > maxKeyBytes {
+		sum := sha256.Sum256([]byte(key))
+		key = "sha256:" + hex.EncodeToString(sum[:])
+	}
 	now := l.now()
 	l.mu.Lock()
 	b, ok := l.buckets[key]

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"strings"
 	"testing"
 	"time"
 
@@ -64,5 +65,26 @@ func TestFallbackUsesLocalOnlyWhenSharedIsDown(t *testing.T) {
 	}
 	if err := down.Allow(context.Background(), "k"); !errors.Is(err, domain.ErrRateLimited) {
 		t.Fatalf("fallback did not limit: %v", err)
+	}
+}
+
+// TestLocalKeysAreBounded: however long the keys a caller passes, a bucket
+// keeps a key of bounded size, and distinct long keys still count apart.
+func TestLocalKeysAreBounded(t *testing.T) {
+	l := NewLocal(1)
+	long := func(c byte) string { return strings.Repeat(string(c), 128<<10) }
+	if err := l.Allow(context.Background(), long('a')); err != nil {
+		t.Fatal(err)
+	}
+	if err := l.Allow(context.Background(), long('b')); err != nil {
+		t.Fatalf("a different long key shares a budget: %v", err)
+	}
+	if err := l.Allow(context.Background(), long('a')); !errors.Is(err, domain.ErrRateLimited) {
+		t.Fatalf("the same long key got a second budget: %v", err)
+	}
+	for k := range l.buckets {
+		if len(k) > maxKeyBytes {
+			t.Fatalf("a bucket keeps a %d-byte key", len(k))
+		}
 	}
 }

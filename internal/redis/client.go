@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"strconv"
 	"time"
 
 	goredis "github.com/redis/go-redis/v9"
@@ -97,8 +98,8 @@ func (k Keys) Movie(id string) string { return k.Prefix + "movie:" + id }
 
 func (k Keys) Session(tokenHash string) string { return k.Prefix + "session:" + tokenHash }
 
-func (k Keys) CredentialSessions(credentialID string) string {
-	return k.Prefix + "sessions:credential:" + credentialID
+func (k Keys) UserSessions(userID int64) string {
+	return k.Prefix + "sessions:user:" + strconv.FormatInt(userID, 10)
 }
 
 func (k Keys) Ceremony(kind domain.CeremonyKind, challenge string) string {
@@ -106,12 +107,3 @@ func (k Keys) Ceremony(kind domain.CeremonyKind, challenge string) string {
 }
 
 func (k Keys) RateLimit(key string) string { return k.Prefix + "ratelimit:" + key }
-
-// unavailable turns a go-redis failure into the domain's 503 kind; a miss
-// (redis.Nil) is not a failure and is handled by callers before this.
-func unavailable(err error) error {
-	if err == nil {
-		return nil
-	}
-	return domain.Unavailable(err)
-}

@@ -2,8 +2,11 @@ package redis_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
+
+	goredis "github.com/redis/go-redis/v9"
 
 	"movieapi/internal/domain"
 	"movieapi/internal/redis"
@@ -24,62 +27,6 @@ func newCache(t *testing.T) redis.MovieCache {
 
 func stored(title string, version int64) domain.StoredMovie {
 	return domain.StoredMovie{Movie: domain.Movie{Title: title, Year: 2000, Stars: 1}, Version: version}
-}
-
-// A fill carrying an older version than what is cached must not land: this
-// is what keeps a slow reader from putting back a value a write replaced.
-func TestFillNeverReplacesANewerVersion(t *testing.T) {
-	t.Parallel()
-	cache, ctx := newCache(t), context.Background()
-	const id = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
-	if err := cache.Fill(ctx, id, stored("new", 7), time.Minute); err != nil {
-		t.Fatal(err)
-	}
-	if err := cache.Fill(ctx, id, stored("old", 6), time.Minute); err != nil {
-		t.Fatal(err)
-	}
-	got, found, err := cache.Movie(ctx, id)
-	if err != nil || !found || got.Movie.Title != "new" || got.Version != 7 {
-		t.Fatalf("after a stale fill: %+v found=%t err=%v", got, found, err)
-	}
-	if err := cache.Fill(ctx, id, stored("same", 7), time.Minute); err != nil {
-		t.Fatal(err)
-	}
-	if got, _, _ := cache.Movie(ctx, id); got.Movie.Title != "same" {
-		t.Fatalf("a fill of the same version is refused: %+v", got)
-	}
-}
-
-// An invalidation marker reads as a miss and blocks fills older than it,
-// but not the fill of the row that comes after it.
-func TestInvalidationBlocksOlderFills(t *testing.T) {
-	t.Parallel()
-	cache, ctx := newCache(t), context.Background()
-	const id = "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"
-	if err := cache.Fill(ctx, id, stored("before delete", 3), time.Minute); err != nil {
-		t.Fatal(err)
-	}
-	if err := cache.Invalidate(ctx, id, 4, time.Minute); err != nil {
-		t.Fatal(err)
-	}
-	if _, found, err := cache.Movie(ctx, id); found || err != nil {
-		t.Fatalf("a marker reads as found=%t err=%v", found, err)
-	}
-	if err := cache.Fill(ctx, id, stored("read before delete", 3), time.Minute); err != nil {
-		t.Fatal(err)
-	}
-	if _, found, _ := cache.Movie(ctx, id); found {
-		t.Fatal("a fill older than the delete came back")
-	}
-	if err := cache.Invalidate(ctx, id, 2, time.Minute); err != nil {
-		t.Fatal(err)
-	}
-	if err := cache.Fill(ctx, id, stored("re-added", 5), time.Minute); err != nil {
-		t.Fatal(err)
-	}
-	if got, found, _ := cache.Movie(ctx, id); !found || got.Movie.Title != "re-added" {
-		t.Fatalf("the newer row was not cached: %+v found=%t", got, found)
-	}
 }
 
 // Every entry expires with the TTL it was given.
@@ -103,5 +50,45 @@ func TestEntriesExpire(t *testing.T) {
 			t.Fatal("the entry never expired")
 		}
 		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// TestErrorRepliesFollowTheErrorPolicy: a Redis that answers "I cannot
+// serve now" is an outage (503); one that refuses our command as wrong is a
+// bug (no kind, 500) — never disguised as an outage.
+func TestErrorRepliesFollowTheErrorPolicy(t *testing.T) {
+	t.Parallel()
+	store, raw, prefix := newSessions(t)
+	ctx := context.Background()
+	// A key of another type under a session's name: the ceremony GETDEL
+	// is refused with WRONGTYPE.
+	raw.HSet(ctx, prefix+"webauthn:auth:abc", "x", "1")
+	_, err := store.TakeCeremony(ctx, domain.CeremonyLogin, "abc")
+	if err == nil || domain.KindOf(err) != nil {
+		t.Fatalf("WRONGTYPE answered %v (kind %v), want an error without a kind", err, domain.KindOf(err))
+	}
+	// A replica refuses writes with READONLY, as a former primary does
+	// during a failover.
+	primary, replica := testenv.StartRedis(t), testenv.StartRedis(t)
+	opts, _ := goredis.ParseURL(replica.URL())
+	admin := goredis.NewClient(opts)
+	defer admin.Close()
+	host, port, _ := strings.Cut(strings.TrimSuffix(strings.TrimPrefix(primary.URL(), "redis://"), "/0"), ":")
+	if err := admin.ReplicaOf(ctx, host, port).Err(); err != nil {
+		t.Fatal(err)
+	}
+	c, err := redis.NewClient(redis.Options{URL: replica.URL()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	err = redis.NewSessionStore(c).PutCeremony(ctx, domain.CeremonyLogin, "abc", []byte("{}"), time.Minute)
+	if !domain.HasKind(err, domain.ErrUnavailable) || !strings.Contains(err.Error(), "READONLY") {
+		t.Fatalf("a read-only replica answered %v, want unavailable", err)
+	}
+	replica.Kill()
+	_, err = redis.NewSessionStore(c).TakeCeremony(ctx, domain.CeremonyLogin, "abc")
+	if !domain.HasKind(err, domain.ErrUnavailable) {
+		t.Fatalf("a dead Redis answered %v, want unavailable", err)
 	}
 }

@@ -8,6 +8,8 @@ import (
 
 	goredis "github.com/redis/go-redis/v9"
 
+	"movieapi/internal/domain"
+	"movieapi/internal/porttest"
 	"movieapi/internal/redis"
 	"movieapi/internal/testenv"
 )
@@ -68,6 +70,17 @@ func eventually(t *testing.T, what string, cond func() bool) {
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
+}
+
+// Through a near cache the adapter keeps the port's contract: on one
+// instance the copies never change what a reader sees.
+func TestNearMovieCacheContract(t *testing.T) {
+	t.Parallel()
+	porttest.MovieCache(t, func(t *testing.T) domain.MovieCache {
+		testenv.RequireIntegration(t)
+		url, prefix := testenv.Redis(t)
+		return instance(t, url, prefix, openNear(t, url))
+	})
 }
 
 // A read is kept in the process and served again without Redis; a write by

@@ -36,6 +36,7 @@ export function explain(err, action) {
       return "Your device cannot verify you: set up a screen lock, PIN or biometrics and try again.";
     case "RemovedPasskey":
     case "SignInAfterRegister":
+    case "StepUpCancelled":
       return err.message;
     default:
       return `${doing[action] ?? "That"} failed: ${sentence(err?.message || "unknown error")}.`;

@@ -246,14 +246,47 @@ async function forgetRemovedPasskey(rpId, credentialId) {
   });
 }
 
+// ---- step-up -------------------------------------------------------------
+
+// withStepUp runs a change of the account's passkeys. The server allows one
+// only within a few minutes of a user-verified passkey assertion on this
+// session (its sign-in, or a re-authentication); when that is too long ago
+// it answers 403 "reauthentication required", and the page asks for the
+// passkey once more (one extra prompt), then retries the change once.
+async function withStepUp(session, change) {
+  try {
+    return await change();
+  } catch (err) {
+    if (!(err instanceof ApiError && err.status === 403 && err.body.error === "reauthentication required")) throw err;
+  }
+  say("For your security, confirm it’s you with one of your passkeys first…");
+  const { options } = await api("POST", "/webauthn/reauth/start", { body: {}, token: session.token });
+  let credential;
+  try {
+    credential = await navigator.credentials.get({ publicKey: requestOptions(options.publicKey) });
+  } catch {
+    throw Object.assign(
+      new Error(
+        "Nothing was changed: confirming it’s you was cancelled or timed out, or this device has no passkey for your account.",
+      ),
+      { name: "StepUpCancelled" },
+    );
+  }
+  await api("POST", "/webauthn/reauth/finish", { body: { credential: credentialJSON(credential) }, token: session.token });
+  return change();
+}
+
 async function addPasskey(name) {
   const session = currentSession();
   if (!session) throw new ApiError(401, { error: "not signed in" });
-  say("Adding a passkey… follow your browser’s prompt.");
-  const { challenge } = await api("POST", "/webauthn/register/start", {
-    body: { username: session.username, display_name: session.username },
-    token: session.token,
+  const { challenge } = await withStepUp(session, () => {
+    say("Adding a passkey… follow your browser’s prompt.");
+    return api("POST", "/webauthn/register/start", {
+      body: { username: session.username, display_name: session.username },
+      token: session.token,
+    });
   });
+  say("Adding a passkey… follow your browser’s prompt.");
   const credential = await navigator.credentials.create({ publicKey: creationOptions(challenge.publicKey) });
   await api("POST", "/webauthn/register/finish", {
     body: { username: session.username, credential: credentialJSON(credential), ...(name && { name }) },
@@ -277,7 +310,9 @@ async function renamePasskey(credential, name) {
 async function deletePasskey(credential) {
   const session = currentSession();
   try {
-    await api("DELETE", `/webauthn/credentials/${encodeURIComponent(credential.id)}`, { token: session?.token });
+    await withStepUp(session, () =>
+      api("DELETE", `/webauthn/credentials/${encodeURIComponent(credential.id)}`, { token: session?.token }),
+    );
   } catch (err) {
     // Refused: the list shows what the server holds now.
     if (!(err instanceof ApiError && err.status === 401)) await refreshPasskeys(session).catch(() => {});
