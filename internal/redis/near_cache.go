@@ -75,6 +75,10 @@ func OpenNearCache(ctx context.Context, o NearCacheOptions) (n *NearCache, off s
 	// service can read its statistics and drop its own writes' copies; the
 	// config still carries the drain interval, which go-redis reads from it.
 	opts.ClientSideCache, opts.ClientSideCacheConfig = local, &cfg
+	// Named, though it is the zero value: one shared cache, CLIENT TRACKING on
+	// every pooled connection, a drainer for the idle ones (the only strategy
+	// go-redis v9.23 has; a BCAST one would change what a lost push means).
+	opts.ClientSideCacheStrategy = goredis.CSCStrategySharedTracking
 	rdb := goredis.NewClient(opts)
 	if off := confirmTracking(ctx, rdb); off != "" {
 		_ = rdb.Close()
