@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strconv"
+	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -61,6 +62,7 @@ const serverLogName = "server.log"
 // removed when the test ends.
 func StartPostgres(t testing.TB) *PostgresServer {
 	t.Helper()
+	RequireIntegration(t)
 	bin := postgresBinDir(t)
 	s := &PostgresServer{t: t, bin: bin, port: freePort(t), asPostgres: os.Geteuid() == 0}
 	// Not t.TempDir(): that directory is private to root, and the server
@@ -87,9 +89,21 @@ func StartPostgres(t testing.TB) *PostgresServer {
 	return s
 }
 
-// postgresBinDir finds the newest installed server version.
+// postgresBinDir finds the server binaries (initdb, postgres, pg_ctl): on
+// PATH (Homebrew, Nix, distributions that link them into /usr/bin), else
+// where pg_config says they are, else the newest of Debian's versioned
+// directories.
 func postgresBinDir(t testing.TB) string {
 	t.Helper()
+	if initdb, err := exec.LookPath("initdb"); err == nil {
+		return filepath.Dir(initdb)
+	}
+	if out, err := exec.Command("pg_config", "--bindir").Output(); err == nil {
+		dir := strings.TrimSpace(string(out))
+		if _, err := os.Stat(filepath.Join(dir, "initdb")); err == nil {
+			return dir
+		}
+	}
 	dirs, _ := filepath.Glob(postgresBinGlob) // the pattern is valid
 	var found []string
 	for _, d := range dirs {
@@ -98,8 +112,8 @@ func postgresBinDir(t testing.TB) string {
 		}
 	}
 	if len(found) == 0 {
-		t.Fatalf("testenv: no PostgreSQL server binaries in %s; install them (Debian: apt-get install postgresql)",
-			postgresBinGlob)
+		t.Fatalf("testenv: no PostgreSQL server binaries (initdb) on PATH, from pg_config or in %s; "+
+			"install them (Debian: apt-get install postgresql; macOS: brew install postgresql)", postgresBinGlob)
 	}
 	sort.Slice(found, func(i, j int) bool { return majorVersion(found[i]) > majorVersion(found[j]) })
 	return found[0]

@@ -74,6 +74,7 @@ func TestStartPostgresLifecycle(t *testing.T) {
 
 func TestStartPostgresRemovesEverythingAfterTheTest(t *testing.T) {
 	t.Parallel()
+	RequireIntegration(t)
 	var root, url string
 	t.Run("user", func(t *testing.T) {
 		server := StartPostgres(t)

@@ -54,6 +54,7 @@ func StartRedis(t testing.TB) *RedisServer {
 // Relative paths in them are inside the server's directory.
 func StartRedisWith(t testing.TB, extra ...string) *RedisServer {
 	t.Helper()
+	RequireIntegration(t)
 	binary, err := exec.LookPath("redis-server")
 	if err != nil {
 		t.Fatal("testenv: redis-server is not in PATH; install it (Debian: apt-get install redis-server)")
