@@ -16,9 +16,13 @@ import (
 type backends struct {
 	pg    *postgres.Store
 	redis *redis.Client
+	near  *redis.NearCache // nil unless AXUM_MOVIE_NEAR_CACHE is on and Redis can keep it
 }
 
 func (b backends) close() {
+	if b.near != nil {
+		_ = b.near.Close()
+	}
 	if b.redis != nil {
 		_ = b.redis.Close()
 	}
@@ -69,6 +73,7 @@ func connect(ctx context.Context, cfg config.Config, log *slog.Logger) (backends
 		b.close()
 		return b, fmt.Errorf("connecting to Redis (REDIS_URL): %w", err)
 	}
+	b.near = openNearCache(ctx, cfg, log)
 	return b, nil
 }
 

@@ -22,6 +22,7 @@ import (
 // writer, the retention task).
 func wire(_ context.Context, cfg config.Config, b backends, draining func() bool, log *slog.Logger) (http.Handler, func(), error) {
 	m, metricsHandler := newMetrics(cfg)
+	watchNearCache(m, b.near)
 	steps := slog.New(slog.DiscardHandler)
 	if cfg.SpanEvents == config.SpanFull {
 		steps = log
@@ -52,7 +53,7 @@ func wire(_ context.Context, cfg config.Config, b backends, draining func() bool
 	}
 	mv, err := movies.New(movies.Options{
 		Repo:     b.pg,
-		Cache:    redis.NewMovieCache(b.redis),
+		Cache:    redis.NewNearMovieCache(b.redis, b.near), // b.near nil: reads ask Redis
 		Metrics:  m,
 		CacheTTL: cfg.MovieCacheTTL,
 		Steps:    steps,

@@ -45,6 +45,7 @@ type Config struct {
 	// SessionIdle ends a session unused for that long (before SessionTTL).
 	SessionIdle       time.Duration
 	MovieCacheTTL     time.Duration
+	MovieNearCache    NearCache
 	MoviesRequireAuth bool
 	RateLimitPerMin   int
 	// RateLimitIPv6Bits is the IPv6 network size a client is counted by.
@@ -65,6 +66,21 @@ type WebAuthn struct {
 	// ReauthWindow is how long a user-verified assertion on a session
 	// allows adding and deleting passkeys.
 	ReauthWindow time.Duration
+}
+
+// NearCache is the in-process copy of movie reads kept by go-redis's
+// server-assisted client-side caching (AXUM_MOVIE_NEAR_CACHE*). It is off
+// by default: go-redis marks the feature experimental.
+type NearCache struct {
+	Enabled bool
+	// MaxBytes bounds the memory the copies take, as the service estimates it.
+	MaxBytes int64
+	// MaxStaleness is the hard bound on how long a copy is served without
+	// asking Redis again, should an invalidation from Redis be lost.
+	MaxStaleness time.Duration
+	// DrainInterval is how often idle connections are read for Redis's
+	// invalidations: the usual staleness, against a wake-up per tick.
+	DrainInterval time.Duration
 }
 
 // DefaultBindAddr is where the service listens unless API_BIND_ADDR says

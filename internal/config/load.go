@@ -53,6 +53,14 @@ func Load(getenv func(string) string) (Config, error) {
 		RateLimitIPv6Bits: r.integer("AXUM_RATE_LIMIT_IPV6_PREFIX", 64, 32, 128),
 		EventRetention:    time.Duration(r.integer("AXUM_EVENT_RETENTION_DAYS", 90, 1, 3650)) * 24 * time.Hour,
 		TrustedProxies:    r.cidrs("AXUM_TRUSTED_PROXIES"),
+
+		MovieNearCache: NearCache{
+			Enabled:  r.boolean("AXUM_MOVIE_NEAR_CACHE", false),
+			MaxBytes: int64(r.integer("AXUM_MOVIE_NEAR_CACHE_MAX_MIB", 16, 1, 65_536)) << 20,
+			MaxStaleness: time.Duration(r.integer("AXUM_MOVIE_NEAR_CACHE_MAX_STALENESS_MS", 1000, 10, 3_600_000)) *
+				time.Millisecond,
+			DrainInterval: time.Duration(r.integer("AXUM_MOVIE_NEAR_CACHE_DRAIN_MS", 2, 1, 1000)) * time.Millisecond,
+		},
 	}
 	r.check(c)
 	if len(r.errs) > 0 {

@@ -36,6 +36,7 @@ func TestDefaults(t *testing.T) {
 		},
 		SessionTTL: 604800 * time.Second, SessionIdle: 86400 * time.Second, MovieCacheTTL: 300 * time.Second,
 		RateLimitPerMin: 30, RateLimitIPv6Bits: 64, EventRetention: 90 * 24 * time.Hour,
+		MovieNearCache: NearCache{Enabled: false, MaxBytes: 16 << 20, MaxStaleness: time.Second, DrainInterval: 2 * time.Millisecond},
 	}
 	if got, exp := fmt.Sprintf("%+v", c), fmt.Sprintf("%+v", want); got != exp {
 		t.Errorf("defaults:\n got %s\nwant %s", got, exp)
@@ -57,6 +58,8 @@ func TestOverrides(t *testing.T) {
 		"AXUM_DB_TRANSACTION_POOLING": "true", "AXUM_DB_MIGRATE_URL": "postgres://postgres@db:5432/movieapi",
 		"AXUM_SESSION_IDLE_SEC":           "600",
 		"AXUM_WEBAUTHN_REAUTH_WINDOW_SEC": "120", "AXUM_RATE_LIMIT_IPV6_PREFIX": "56", "AXUM_EVENT_RETENTION_DAYS": "7",
+		"AXUM_MOVIE_NEAR_CACHE": "on", "AXUM_MOVIE_NEAR_CACHE_MAX_MIB": "64",
+		"AXUM_MOVIE_NEAR_CACHE_MAX_STALENESS_MS": "250", "AXUM_MOVIE_NEAR_CACHE_DRAIN_MS": "5",
 	}))
 	if err != nil {
 		t.Fatal(err)
@@ -80,6 +83,9 @@ func TestOverrides(t *testing.T) {
 		{"idle", c.SessionIdle, 10 * time.Minute},
 		{"reauth", c.WebAuthn.ReauthWindow, 2 * time.Minute}, {"ipv6", c.RateLimitIPv6Bits, 56},
 		{"retention", c.EventRetention, 7 * 24 * time.Hour},
+		{"near cache", c.MovieNearCache, NearCache{
+			Enabled: true, MaxBytes: 64 << 20, MaxStaleness: 250 * time.Millisecond, DrainInterval: 5 * time.Millisecond,
+		}},
 	}
 	for _, ch := range checks {
 		if ch.got != ch.want {
@@ -127,6 +133,11 @@ func TestInvalidValuesNameTheVariable(t *testing.T) {
 		"AXUM_WEBAUTHN_REAUTH_WINDOW_SEC":   "never",
 		"AXUM_RATE_LIMIT_IPV6_PREFIX":       "16",
 		"AXUM_EVENT_RETENTION_DAYS":         "0",
+
+		"AXUM_MOVIE_NEAR_CACHE":                  "sometimes",
+		"AXUM_MOVIE_NEAR_CACHE_MAX_MIB":          "0",
+		"AXUM_MOVIE_NEAR_CACHE_MAX_STALENESS_MS": "5",
+		"AXUM_MOVIE_NEAR_CACHE_DRAIN_MS":         "0",
 	}
 	for name, value := range cases {
 		_, err := Load(env(map[string]string{name: value}))

@@ -43,7 +43,7 @@ func StartRedisCluster(t testing.TB, primaries, replicas int) *RedisCluster {
 	c := &RedisCluster{t: t}
 	args := []string{"--cluster", "create"}
 	for range primaries * (1 + replicas) {
-		n := StartRedisWith(t, clusterPort(t), "--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
+		n := StartRedisWith(t, ClusterPort(t), "--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
 			"--cluster-node-timeout", strconv.FormatInt(clusterNodeTimeout.Milliseconds(), 10))
 		c.Nodes = append(c.Nodes, n)
 		args = append(args, n.Addr())
@@ -58,10 +58,10 @@ func StartRedisCluster(t testing.TB, primaries, replicas int) *RedisCluster {
 	return c
 }
 
-// clusterPort finds a port that is free together with its bus port.
+// ClusterPort finds a port that is free together with its bus port.
 // Another process could take either before the node binds them; the node
 // then fails to start, loudly.
-func clusterPort(t testing.TB) int {
+func ClusterPort(t testing.TB) int {
 	t.Helper()
 	for range 100 {
 		port := 20000 + rand.IntN(25000)

@@ -199,3 +199,7 @@ func freePort(t testing.TB) int {
 	defer l.Close()
 	return l.Addr().(*net.TCPAddr).Port
 }
+
+// FreePort is a 127.0.0.1 port nobody listens on, for a server a test
+// starts itself.
+func FreePort(t testing.TB) int { return freePort(t) }
