@@ -10,7 +10,7 @@ BINARY := bin/movieapi
 IMAGE ?= movieapi
 
 .PHONY: help run build test test-unit test-integration e2e lint fmt bench \
-	migrate-up migrate-down migrate-version startup shutdown docker up down clean
+	migrate-up migrate-down migrate-version startup shutdown fleet fleet-down docker up down clean
 
 help: ## list the targets
 	@awk 'BEGIN { FS = ":.*## " } /^[a-z][a-z0-9 -]*:.*## / { \
@@ -53,6 +53,12 @@ startup: ## only make sure PostgreSQL and Redis answer (scripts/startup.sh)
 
 shutdown: ## stop what startup started (scripts/shutdown.sh)
 	@scripts/shutdown.sh
+
+fleet: build ## 3 instances behind HAProxy, PgBouncer, Redis Sentinel (FLEET_REDIS=cluster|single) on loopback
+	@scripts/fleet.sh up
+
+fleet-down: ## stop what make fleet started
+	@scripts/fleet.sh down
 
 docker: ## build the container image
 	docker build --build-arg VERSION=$(VERSION) -t $(IMAGE):$(VERSION) -t $(IMAGE):latest .

@@ -16,18 +16,18 @@ machine_lines() {
 	echo "- Machine: ${cpu:-unknown CPU}, $(nproc) cores, $(awk '/^MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), $(uname -sr); load average before the run: $LOAD_BEFORE (1, 5, 15 min)"
 	echo "- $(go version | cut -d' ' -f3-), commit \`$commit\`, $(date -u '+%Y-%m-%d %H:%M UTC')"
 	echo "- Load: $CONNECTIONS connections (wrk, $THREADS threads; the sign-in driver, $CONNECTIONS workers), ${DURATION} s per run after a ${WARMUP} s warm-up; client, service, PostgreSQL and Redis share the machine"
-	echo "- Service: \`AXUM_METRICS_TYPE=prom AXUM_LOG_LEVEL=info AXUM_RATE_LIMIT_PER_MIN=0\`, one log line per request, default pools (PostgreSQL 15 connections)"
+	echo "- Service: \`AXUM_METRICS_TYPE=prom AXUM_LOG_LEVEL=info AXUM_RATE_LIMIT_PER_MIN=0\`, one log line per request, default pools (PostgreSQL 15 connections); the near-cache figures come from two more instances with \`AXUM_MOVIE_NEAR_CACHE=true\` and its defaults, started for them only"
 }
 
 results_table() {
 	local row label r
-	echo "| endpoint | req/s | p50 ms | p99 ms | errors | service CPU µs/req | peak RSS MiB |"
-	echo "|---|---:|---:|---:|---:|---:|---:|"
+	echo "| endpoint | req/s | p50 ms | p99 ms | errors | service CPU µs/req | peak RSS MiB | Redis commands/req |"
+	echo "|---|---:|---:|---:|---:|---:|---:|---:|"
 	for row in "${ROWS[@]}"; do
 		label=${row%%|*}
 		r=${row#*|}
-		printf '| %s | %s | %s | %s | %s | %s | %s |\n' "$label" "$(field rps "$r")" "$(field p50_ms "$r")" \
-			"$(field p99_ms "$r")" "$(field errors "$r")" "$(field cpu_us "$r")" "$(field rss_mib "$r")"
+		printf '| %s | %s | %s | %s | %s | %s | %s | %s |\n' "$label" "$(field rps "$r")" "$(field p50_ms "$r")" \
+			"$(field p99_ms "$r")" "$(field errors "$r")" "$(field cpu_us "$r")" "$(field rss_mib "$r")" "$(field redis_cmds "$r")"
 	done
 }
 
@@ -61,6 +61,48 @@ targets() {
 	echo "| middleware chain ≤ 10 allocs over bare chi | +$mw_allocs allocs | $(verdict "$mw_allocs" "<=" 10) |"
 	echo "| sign-in ≤ 1.5× (ES256 verify + 1 PostgreSQL + 1 Redis round trip) | $cost_us µs CPU per sign-in / $floor_us µs = $cost_ratio× | $(verdict "$cost_ratio" "<=" 1.5) |"
 	echo "| peak RSS < 60 MiB | $peak MiB | $(verdict "$peak" "<=" 59.99) |"
+	near_targets
+}
+
+# near_targets: the rows of the near-cache issue.
+near_targets() {
+	local rps_ratio p99_ratio cmds p99 max bound growth mib
+	rps_ratio=$(ratio "$(field rps "$NEAR_HIT_RESULT")" "$(field rps "$BASELINE_RESULT")")
+	p99_ratio=$(ratio "$(field p99_ms "$NEAR_HIT_RESULT")" "$(field p99_ms "$BASELINE_RESULT")")
+	cmds=$(field redis_cmds "$NEAR_HIT_RESULT")
+	p99=$(field p99_ms "$STALE_NEAR")
+	max=$(field max_ms "$STALE_NEAR")
+	mib=$(awk -v b="$(field bytes "$WALK_NEAR")" 'BEGIN { printf "%.1f", b / 1048576 }')
+	growth=$(awk -v a="$(field rss_mib "$WALK_NEAR")" -v b="$(field rss_mib "$WALK_PLAIN")" 'BEGIN { printf "%.1f", a - b }')
+	bound=$((2 * NEAR_MAX_MIB))
+	echo "| near-cache hit ≥ 1.3× the baseline's req/s | $rps_ratio× | $(verdict "$rps_ratio" ">=" 1.3) |"
+	echo "| near-cache hit p99 ≤ the baseline's | $p99_ratio× | $(verdict "$p99_ratio" "<=" 1) |"
+	echo "| Redis commands per near-cache hit ≈ 0 (≤ 0.01, every client of the server counted) | $cmds | $(verdict "$cmds" "<=" 0.01) |"
+	echo "| cross-instance staleness p99 ≤ 5 ms ($(field writes "$STALE_NEAR") updates) | $p99 ms | $(verdict "$p99" "<=" 5) |"
+	echo "| cross-instance staleness max ≤ MaxStaleness ($NEAR_STALENESS_MS ms) | $max ms | $(verdict "$max" "<=" "$NEAR_STALENESS_MS") |"
+	echo "| near-cache copies after $NEAR_DISTINCT distinct movies ≤ AXUM_MOVIE_NEAR_CACHE_MAX_MIB ($NEAR_MAX_MIB) | $mib MiB | $(verdict "$mib" "<=" "$NEAR_MAX_MIB") |"
+	echo "| peak RSS growth after $NEAR_DISTINCT distinct movies ≤ 2 × the bound (copies + Go's GC headroom) | +$growth MiB | $(verdict "$growth" "<=" "$bound") |"
+}
+
+# near_section: the near cache's staleness, memory and idle cost, beside the same
+# figures without it.
+near_section() {
+	echo "| cross-instance read after a PUT ($(field writes "$STALE_NEAR") updates on A) | B with the near cache | floor: an instance without it |"
+	echo "|---|---:|---:|"
+	for key in p50_ms p99_ms max_ms; do
+		echo "| staleness ${key%_ms}, ms (PUT's 200 → first read showing it) | $(field "$key" "$STALE_NEAR") | $(field "$key" "$STALE_FLOOR") |"
+	done
+	echo "| reads that went backwards / reads | $(field backwards "$STALE_NEAR") / $(field reads "$STALE_NEAR") | $(field backwards "$STALE_FLOOR") / $(field reads "$STALE_FLOOR") |"
+	echo "| updates not seen within 5 s | $(field late "$STALE_NEAR") | $(field late "$STALE_FLOOR") |"
+	echo
+	echo "| $NEAR_DISTINCT distinct movies read, 64 at a time | with the near cache (B) | without |"
+	echo "|---|---:|---:|"
+	echo "| peak RSS, MiB | $(field rss_mib "$WALK_NEAR") | $(field rss_mib "$WALK_PLAIN") |"
+	echo "| seconds for the walk | $(field seconds "$WALK_NEAR") | $(field seconds "$WALK_PLAIN") |"
+	echo "| near-cache entries / MiB (bound $NEAR_MAX_MIB MiB) | $(field entries "$WALK_NEAR") / $(awk -v b="$(field bytes "$WALK_NEAR")" 'BEGIN { printf "%.1f", b / 1048576 }') | — |"
+	echo "| CPU at rest, % of one core (10 s, no requests) | $(field near_cpu_pct "$IDLE") | $(field plain_cpu_pct "$IDLE") |"
+	echo
+	echo "Redis commands per second from other clients of the same server while nothing of the bench ran: $(field redis_cmds_per_s "$IDLE") (they count in every Redis commands/req figure)."
 }
 
 backends_table() {
@@ -94,6 +136,10 @@ generated_section() {
 	echo "### Targets"
 	echo
 	targets
+	echo
+	echo "### Near cache (\`AXUM_MOVIE_NEAR_CACHE=true\`, $NEAR_MAX_MIB MiB, MaxStaleness $NEAR_STALENESS_MS ms, drain every $NEAR_DRAIN)"
+	echo
+	near_section
 	echo
 	echo "### Backends and floors on the same machine"
 	echo
@@ -136,7 +182,7 @@ plot_report() {
 	done >"$data"
 	mkdir -p "$(dirname "$PLOT")"
 	gnuplot <<-EOF
-		set terminal pngcairo size 1400,600 font "sans,10"
+		set terminal pngcairo size 1400,660 font "sans,10"
 		set output "$PLOT"
 		set datafile separator "\t"
 		set style data histograms
@@ -145,7 +191,7 @@ plot_report() {
 		set grid ytics
 		set yrange [0:*]
 		set xtics rotate by -30 left
-		set bmargin 9
+		set bmargin 12
 		set key off
 		set multiplot layout 1,2 title "movieapi, $CONNECTIONS connections, ${DURATION} s per run"
 		set title "requests per second"

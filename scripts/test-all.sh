@@ -3,7 +3,7 @@
 #
 #   scripts/test-all.sh                 checks, services, the whole suite with -race, a short
 #                                       fuzz run of every Fuzz target, every benchmark once
-#   scripts/test-all.sh --checks        gofmt, go vet, golangci-lint
+#   scripts/test-all.sh --checks        gofmt, go vet, golangci-lint, promtool check/test rules
 #   scripts/test-all.sh --unit          checks, then go test -short -race (no services)
 #   scripts/test-all.sh --integration   services, the whole suite, fuzz, benchmarks (no checks)
 #   scripts/test-all.sh --e2e           services, the browser tests only
@@ -13,6 +13,8 @@
 # docker compose, else project-local instances); the tests get them as TEST_DATABASE_URL (an
 # administrative database the tests create their own databases from) and TEST_REDIS_URL.
 # When both are already set, they are used as they are.
+# The fleet tests also start redis-server (Sentinel, Cluster), pgbouncer and haproxy, and the
+# checks run promtool: missing ones are installed with apt (as root).
 #
 # Environment: FUZZTIME (default 10s) is how long each Fuzz target runs; GO_TEST_FLAGS adds
 # flags to every go test run.
@@ -104,10 +106,31 @@ check_lint() {
 	say "golangci-lint: ok"
 }
 
+# ensure_commands COMMAND:PACKAGE...: installs the Debian packages of the commands that are
+# missing (as root; otherwise fails saying what to install).
+ensure_commands() {
+	local item missing=()
+	for item in "$@"; do
+		command -v "${item%%:*}" >/dev/null 2>&1 || missing+=("${item#*:}")
+	done
+	((${#missing[@]} == 0)) && return 0
+	apt_install --minimal "${missing[@]}" || fail "the tests need ${missing[*]}: install them and try again"
+}
+
+# The alert and recording rules of deploy/prometheus/: syntax, and their unit tests.
+check_prometheus_rules() {
+	ensure_commands promtool:prometheus
+	promtool check config deploy/prometheus.yml >/dev/null || fail "promtool check config deploy/prometheus.yml"
+	promtool check rules deploy/prometheus/*.rules.yml >/dev/null || fail "promtool check rules found problems"
+	(cd deploy/prometheus && promtool test rules tests.yml) || fail "promtool test rules deploy/prometheus/tests.yml failed"
+	say "promtool check and test rules: ok ($(promtool --version 2>&1 | head -n 1))"
+}
+
 run_checks() {
 	check_gofmt
 	check_vet
 	check_lint
+	check_prometheus_rules
 }
 
 format_sources() {
@@ -131,6 +154,12 @@ provide_services() {
 	export TEST_DATABASE_URL TEST_REDIS_URL
 	say "TEST_DATABASE_URL=$(url_for_display "$TEST_DATABASE_URL")"
 	say "TEST_REDIS_URL=$(url_for_display "$TEST_REDIS_URL")"
+}
+
+# The engines internal/fleettest and internal/testenv start: Redis Sentinel and Cluster
+# (redis-server, redis-cli), PgBouncer and HAProxy.
+ensure_fleet_engines() {
+	ensure_commands redis-server:redis-server redis-cli:redis-tools pgbouncer:pgbouncer haproxy:haproxy
 }
 
 ensure_chromium() {
@@ -185,6 +214,23 @@ RUN_NUMBER=0
 
 run_full_suite() {
 	run_go_test "tests" -race -count=1 ./...
+	show_engines_and_measurements "$WORK_DIR/run-$RUN_NUMBER.out"
+}
+
+# show_engines_and_measurements LOG: the versions of the engines the tests ran, and what
+# the fault tests measured (outages, counts), from the lines they log with these markers.
+show_engines_and_measurements() {
+	local versions measured
+	versions=$(grep -o 'engine version: .*' "$1" | sort -u || true)
+	measured=$(grep -o 'measured: .*' "$1" || true)
+	if [[ -n $versions ]]; then
+		say "engines:"
+		printf '%s\n' "$versions" | sed 's/^engine version: /  /'
+	fi
+	if [[ -n $measured ]]; then
+		say "measured by the fault tests:"
+		printf '%s\n' "$measured" | sed 's/^measured: /  /'
+	fi
 }
 
 run_short_suite() {
@@ -235,6 +281,7 @@ main() {
 	all | --all)
 		run_checks
 		provide_services
+		ensure_fleet_engines
 		ensure_chromium
 		run_full_suite
 		run_fuzz_targets
@@ -248,6 +295,7 @@ main() {
 		;;
 	--integration)
 		provide_services
+		ensure_fleet_engines
 		ensure_chromium
 		run_full_suite
 		run_fuzz_targets

@@ -31,6 +31,7 @@ var allowedImports = map[string][]string{
 	"authtest":    {"*"},
 	"browsertest": {"*"},
 	"faulttest":   {"*"},        // tests only: its Go files hold nothing but the package doc
+	"fleettest":   {"*"},        // tests only, like faulttest
 	"bench":       {"authtest"}, // the load driver and baseline server of scripts/bench.sh
 }
 

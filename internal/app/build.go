@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"sync/atomic"
 
 	"movieapi/internal/config"
 	"movieapi/internal/passkeys"
@@ -13,12 +14,17 @@ import (
 // Instance is a wired service: its HTTP handler and what must be closed
 // when it stops. serve runs one; tests build several over the same backends.
 type Instance struct {
-	Handler http.Handler
-	close   func()
+	Handler  http.Handler
+	close    func()
+	draining *atomic.Bool
 }
 
 // Close releases the backend connections.
 func (i *Instance) Close() { i.close() }
+
+// Drain makes the readiness check answer 503 from now on; everything else
+// is served as before.
+func (i *Instance) Drain() { i.draining.Store(true) }
 
 // Build connects the backends (migrating when configured) and wires the
 // service. The caller owns the returned Instance.
@@ -30,13 +36,26 @@ func Build(ctx context.Context, cfg config.Config, log *slog.Logger) (*Instance,
 	if err != nil {
 		return nil, err
 	}
-	handler, stop, err := wire(ctx, cfg, deps, log)
+	draining := &atomic.Bool{}
+	handler, stop, err := wire(ctx, cfg, deps, draining.Load, log)
 	if err != nil {
 		deps.close()
 		return nil, err
 	}
-	// Background work first: the event writer still needs PostgreSQL.
-	return &Instance{Handler: handler, close: func() { stop(); deps.close() }}, nil
+	// Background work stops first: the event writer still needs PostgreSQL.
+	return &Instance{Handler: closeWhileDraining(handler, draining), close: func() { stop(); deps.close() }, draining: draining}, nil
+}
+
+// closeWhileDraining asks for each connection to be closed after its answer
+// once the instance drains, so that no keep-alive connection is left for a
+// balancer to reuse when the listener closes.
+func closeWhileDraining(next http.Handler, draining *atomic.Bool) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if draining.Load() {
+			w.Header().Set("Connection", "close")
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 // checkRelatedOrigins applies the rule on related origins that config, which

@@ -16,9 +16,13 @@ import (
 type backends struct {
 	pg    *postgres.Store
 	redis *redis.Client
+	near  *redis.NearCache // nil unless AXUM_MOVIE_NEAR_CACHE is on and Redis can keep it
 }
 
 func (b backends) close() {
+	if b.near != nil {
+		_ = b.near.Close()
+	}
 	if b.redis != nil {
 		_ = b.redis.Close()
 	}
@@ -38,15 +42,17 @@ func connect(ctx context.Context, cfg config.Config, log *slog.Logger) (backends
 		AcquireTimeout: cfg.DBAcquireTimeout,
 		RetryCount:     cfg.DBRetryCount,
 		Logger:         log,
+
+		TransactionPooling: cfg.DBTransactionPooling,
 	})
 	if err != nil {
 		return b, fmt.Errorf("connecting to PostgreSQL (DATABASE_URL): %w", err)
 	}
 	b.pg = pg
 	if cfg.DBMigrate {
-		if err := postgres.MigrateUp(ctx, cfg.DatabaseURL); err != nil {
+		if err := postgres.MigrateUp(ctx, cfg.MigrateURL()); err != nil {
 			b.close()
-			return b, fmt.Errorf("applying migrations: %w", err)
+			return b, fmt.Errorf("applying migrations (%s): %w", migrateURLVariable(cfg), err)
 		}
 	}
 	if err := canonicalizeUsernames(ctx, pg, log); err != nil {
@@ -67,7 +73,16 @@ func connect(ctx context.Context, cfg config.Config, log *slog.Logger) (backends
 		b.close()
 		return b, fmt.Errorf("connecting to Redis (REDIS_URL): %w", err)
 	}
+	b.near = openNearCache(ctx, cfg, log)
 	return b, nil
+}
+
+// migrateURLVariable names the variable migrations connected through.
+func migrateURLVariable(cfg config.Config) string {
+	if cfg.DBMigrateURL != "" {
+		return "AXUM_DB_MIGRATE_URL"
+	}
+	return "DATABASE_URL"
 }
 
 // canonicalizeUsernames fills in the canonical form of usernames stored

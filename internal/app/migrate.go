@@ -11,11 +11,16 @@ import (
 )
 
 // migrate runs `movieapi migrate up|down|version`. It needs only
-// DATABASE_URL, so it works before the rest of the configuration exists.
+// AXUM_DB_MIGRATE_URL or DATABASE_URL, so it works before the rest of the
+// configuration exists. AXUM_DB_MIGRATE_URL wins: when DATABASE_URL goes
+// through a transaction pooler, it is the direct connection migrations need.
 func migrate(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
-	url := strings.TrimSpace(getenv("DATABASE_URL"))
+	url := strings.TrimSpace(getenv("AXUM_DB_MIGRATE_URL"))
 	if url == "" {
-		return errors.New("DATABASE_URL is required")
+		url = strings.TrimSpace(getenv("DATABASE_URL"))
+	}
+	if url == "" {
+		return errors.New("DATABASE_URL (or AXUM_DB_MIGRATE_URL) is required")
 	}
 	if len(args) != 1 {
 		return errors.New("usage: movieapi migrate up|down|version")

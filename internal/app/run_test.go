@@ -55,14 +55,25 @@ func TestMigrateCommand(t *testing.T) {
 	env := map[string]string{"DATABASE_URL": testenv.EmptyPostgres(t)}
 	for _, step := range []struct{ args, want string }{
 		{"migrate version", "schema version 0"},
-		{"migrate up", "schema version 3 (dirty: false)"},
-		{"migrate down", "schema version 2 (dirty: false)"},
-		{"migrate up", "schema version 3 (dirty: false)"},
+		{"migrate up", "schema version 4 (dirty: false)"},
+		{"migrate down", "schema version 3 (dirty: false)"},
+		{"migrate up", "schema version 4 (dirty: false)"},
 	} {
 		out, err := run(t, env, strings.Fields(step.args)...)
 		if err != nil || !strings.Contains(out, step.want) {
 			t.Fatalf("%s: %q, %v; want %q", step.args, out, err, step.want)
 		}
+	}
+}
+
+// AXUM_DB_MIGRATE_URL, the direct connection, wins over DATABASE_URL (which
+// may go through a pooler; here it leads nowhere).
+func TestMigrateCommandPrefersMigrateURL(t *testing.T) {
+	testenv.RequireIntegration(t)
+	env := map[string]string{"DATABASE_URL": "postgres://postgres@" + closedAddr(t) + "/none?connect_timeout=1",
+		"AXUM_DB_MIGRATE_URL": testenv.EmptyPostgres(t)}
+	if out, err := run(t, env, "migrate", "up"); err != nil || strings.Contains(out, "version 0") || !strings.Contains(out, "(dirty: false)") {
+		t.Fatalf("migrate up: %q, %v", out, err)
 	}
 }
 
@@ -188,6 +199,75 @@ func TestServeFinishesInFlightRequestsOnShutdown(t *testing.T) {
 		t.Fatal("serve did not return after shutdown")
 	}
 	_ = logWriter.Close()
+}
+
+// With a drain delay, a stopping instance first answers its readiness check
+// with 503 while it still serves (closing each connection after its
+// answer), and only then stops accepting.
+func TestServeDrainsBeforeStopping(t *testing.T) {
+	testenv.RequireIntegration(t)
+	cfg := apitest.DefaultConfig(t)
+	env := map[string]string{
+		"DATABASE_URL": cfg.DatabaseURL, "REDIS_URL": cfg.RedisURL, "AXUM_REDIS_KEY_PREFIX": cfg.RedisPrefix,
+		"API_BIND_ADDR": "127.0.0.1:0", "AXUM_LOG_FORMAT": "json", "AXUM_LOG_LEVEL": "info",
+		"AXUM_DB_MIGRATE": "false", "AXUM_DB_RETRY_COUNT": "0", "AXUM_DRAIN_DELAY_SEC": "2",
+		"AXUM_WEBAUTHN_RP_ID": "localhost", "AXUM_WEBAUTHN_ORIGIN": "http://localhost",
+	}
+	ctx, stop := context.WithCancel(context.Background())
+	defer stop()
+	logs, logWriter := io.Pipe()
+	done := make(chan error, 1)
+	go func() { done <- app.Run(ctx, []string{"serve"}, getenv(env), logWriter) }()
+	addr := listeningAddr(t, bufio.NewScanner(logs))
+	go func() { _, _ = io.Copy(io.Discard, logs) }()
+
+	// A keep-alive connection opened before the signal.
+	kept := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 1}}
+	if r := get(t, kept, addr, "/health"); r.StatusCode != http.StatusOK || r.Close {
+		t.Fatalf("before the signal: %d, close %t", r.StatusCode, r.Close)
+	}
+	stop()
+	fresh := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
+	apitest.WaitFor(t, "readiness to answer 503 draining", func() bool {
+		r := get(t, fresh, addr, "/health?mode=full")
+		return r.StatusCode == http.StatusServiceUnavailable && r.body == `{"status":"draining"}`
+	})
+	// Still serving, on the old connection too, which is then closed.
+	if r := get(t, kept, addr, "/movies/get/"+strings.Repeat("0", 40)); r.StatusCode != http.StatusNotFound || !r.Close {
+		t.Errorf("while draining: %d, close %t; want a 404 that closes its connection", r.StatusCode, r.Close)
+	}
+	if r := get(t, fresh, addr, "/health"); r.StatusCode != http.StatusOK {
+		t.Errorf("liveness while draining: %d", r.StatusCode)
+	}
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("serve returned %v after draining", err)
+		}
+	case <-time.After(runBound):
+		t.Fatal("serve did not return after draining")
+	}
+	if _, err := net.Dial("tcp", addr); err == nil {
+		t.Error("still accepting connections after serve returned")
+	}
+	_ = logWriter.Close()
+}
+
+type answered struct {
+	*http.Response
+	body string
+}
+
+// get fetches path and reads the whole answer.
+func get(t *testing.T, c *http.Client, addr, path string) answered {
+	t.Helper()
+	resp, err := c.Get("http://" + addr + path)
+	if err != nil {
+		t.Fatalf("GET %s: %v", path, err)
+	}
+	defer func() { _ = resp.Body.Close() }()
+	b, _ := io.ReadAll(resp.Body)
+	return answered{resp, strings.TrimSpace(string(b))}
 }
 
 // listeningAddr reads log lines until the one announcing the address.

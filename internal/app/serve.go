@@ -46,6 +46,22 @@ func NewHTTPServer(h http.Handler, log *slog.Logger) *http.Server {
 	}
 }
 
+// drain keeps serving for delay after the stop signal while the readiness
+// check answers 503, so that a load balancer polling it takes the instance
+// out of rotation before the listener closes; balancers that retry refused
+// connections need no delay (the default, 0). Meanwhile each answer closes
+// its connection (see Build), and idle keep-alive connections are left
+// alone: closing one now could cross a request the balancer is sending on
+// it. Once the balancer has stopped sending, Shutdown closes them safely.
+func drain(inst *Instance, delay time.Duration, log *slog.Logger) {
+	if delay <= 0 {
+		return
+	}
+	inst.Drain()
+	log.Info("draining: readiness answers 503, still serving", "for", delay)
+	time.Sleep(delay)
+}
+
 // serve runs the service until ctx is cancelled (SIGINT/SIGTERM), then stops
 // accepting, lets in-flight requests finish (bounded) and closes the pools.
 func serve(ctx context.Context, getenv func(string) string, stdout io.Writer) error {
@@ -83,6 +99,7 @@ func serve(ctx context.Context, getenv func(string) string, stdout io.Writer) er
 		return fmt.Errorf("serving: %w", err)
 	case <-ctx.Done():
 	}
+	drain(inst, cfg.DrainDelay, log)
 	log.Info("shutting down: finishing in-flight requests", "timeout", shutdownTimeout)
 	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownTimeout)
 	defer cancel()

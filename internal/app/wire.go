@@ -20,8 +20,9 @@ import (
 // wire builds the services over the connected backends and returns the
 // HTTP handler and what stops its background work (the security event
 // writer, the retention task).
-func wire(_ context.Context, cfg config.Config, b backends, log *slog.Logger) (http.Handler, func(), error) {
+func wire(_ context.Context, cfg config.Config, b backends, draining func() bool, log *slog.Logger) (http.Handler, func(), error) {
 	m, metricsHandler := newMetrics(cfg)
+	watchNearCache(m, b.near)
 	steps := slog.New(slog.DiscardHandler)
 	if cfg.SpanEvents == config.SpanFull {
 		steps = log
@@ -53,7 +54,7 @@ func wire(_ context.Context, cfg config.Config, b backends, log *slog.Logger) (h
 	}
 	mv, err := movies.New(movies.Options{
 		Repo:     b.pg,
-		Cache:    redis.NewMovieCache(b.redis),
+		Cache:    redis.NewNearMovieCache(b.redis, b.near), // b.near nil: reads ask Redis
 		Metrics:  m,
 		CacheTTL: cfg.MovieCacheTTL,
 		Steps:    steps,
@@ -75,6 +76,7 @@ func wire(_ context.Context, cfg config.Config, b backends, log *slog.Logger) (h
 		Movies:            mv,
 		Postgres:          b.pg,
 		Redis:             b.redis,
+		Draining:          draining,
 		Metrics:           m,
 		MetricsHandler:    metricsHandler,
 		Log:               log,

@@ -18,6 +18,7 @@ func Load(getenv func(string) string) (Config, error) {
 		RedisURL:      r.required("REDIS_URL"),
 		RedisPrefix:   r.str("AXUM_REDIS_KEY_PREFIX", ""),
 		BindAddr:      r.str("API_BIND_ADDR", DefaultBindAddr),
+		DrainDelay:    r.seconds("AXUM_DRAIN_DELAY_SEC", 0, 0, 300),
 		AdminBindAddr: r.str("AXUM_ADMIN_BIND_ADDR", ""),
 
 		MetricsType: r.metricsType("AXUM_METRICS_TYPE"),
@@ -30,6 +31,9 @@ func Load(getenv func(string) string) (Config, error) {
 		DBMinConns:       int32(r.integer("AXUM_DB_MIN_CONNECTIONS", 2, 0, 1000)),
 		DBMaxConns:       int32(r.integer("AXUM_DB_MAX_CONNECTIONS", 15, 1, 1000)),
 		DBMigrate:        r.boolean("AXUM_DB_MIGRATE", true),
+		DBMigrateURL:     r.str("AXUM_DB_MIGRATE_URL", ""),
+
+		DBTransactionPooling: r.boolean("AXUM_DB_TRANSACTION_POOLING", false),
 
 		WebAuthn: WebAuthn{
 			RPID:              strings.ToLower(r.required("AXUM_WEBAUTHN_RP_ID")),
@@ -50,6 +54,14 @@ func Load(getenv func(string) string) (Config, error) {
 		RateLimitIPv6Bits: r.integer("AXUM_RATE_LIMIT_IPV6_PREFIX", 64, 32, 128),
 		EventRetention:    time.Duration(r.integer("AXUM_EVENT_RETENTION_DAYS", 90, 1, 3650)) * 24 * time.Hour,
 		TrustedProxies:    r.cidrs("AXUM_TRUSTED_PROXIES"),
+
+		MovieNearCache: NearCache{
+			Enabled:  r.boolean("AXUM_MOVIE_NEAR_CACHE", false),
+			MaxBytes: int64(r.integer("AXUM_MOVIE_NEAR_CACHE_MAX_MIB", 16, 1, 65_536)) << 20,
+			MaxStaleness: time.Duration(r.integer("AXUM_MOVIE_NEAR_CACHE_MAX_STALENESS_MS", 1000, 10, 3_600_000)) *
+				time.Millisecond,
+			DrainInterval: time.Duration(r.integer("AXUM_MOVIE_NEAR_CACHE_DRAIN_MS", 2, 1, 1000)) * time.Millisecond,
+		},
 	}
 	r.check(c)
 	if len(r.errs) > 0 {
@@ -60,11 +72,12 @@ func Load(getenv func(string) string) (Config, error) {
 
 // check validates relations between variables.
 func (r *reader) check(c Config) {
-	if c.DatabaseURL != "" {
-		if u, err := url.Parse(c.DatabaseURL); err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
-			r.fail("DATABASE_URL", "must be a postgres:// or postgresql:// URL")
+	for _, v := range [][2]string{{"DATABASE_URL", c.DatabaseURL}, {"AXUM_DB_MIGRATE_URL", c.DBMigrateURL}} {
+		if u, err := url.Parse(v[1]); v[1] != "" && (err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql")) {
+			r.fail(v[0], "must be a postgres:// or postgresql:// URL")
 		}
 	}
+	r.checkPooling(c)
 	if c.RedisURL != "" {
 		if u, err := url.Parse(c.RedisURL); err != nil || (u.Scheme != "redis" && u.Scheme != "rediss") {
 			r.fail("REDIS_URL", "must be a redis:// or rediss:// URL")

@@ -36,6 +36,7 @@ func TestDefaults(t *testing.T) {
 		},
 		SessionTTL: 604800 * time.Second, SessionIdle: 86400 * time.Second, MovieCacheTTL: 300 * time.Second,
 		RateLimitPerMin: 30, RateLimitIPv6Bits: 64, EventRetention: 90 * 24 * time.Hour,
+		MovieNearCache: NearCache{Enabled: false, MaxBytes: 16 << 20, MaxStaleness: time.Second, DrainInterval: 2 * time.Millisecond},
 	}
 	if got, exp := fmt.Sprintf("%+v", c), fmt.Sprintf("%+v", want); got != exp {
 		t.Errorf("defaults:\n got %s\nwant %s", got, exp)
@@ -53,8 +54,12 @@ func TestOverrides(t *testing.T) {
 		"AXUM_WEBAUTHN_USER_VERIFICATION": "preferred", "AXUM_WEBAUTHN_FAKE_CREDENTIAL_KEY": strings.Repeat("ab", 32),
 		"AXUM_SESSION_TTL_SEC": "3600", "AXUM_MOVIE_CACHE_TTL_SEC": "10", "AXUM_MOVIES_REQUIRE_AUTH": "true",
 		"AXUM_RATE_LIMIT_PER_MIN": "0", "AXUM_TRUSTED_PROXIES": "10.0.0.0/8, ::1", "AXUM_REDIS_KEY_PREFIX": "a:",
-		"AXUM_ADMIN_BIND_ADDR": "127.0.0.1:6060", "AXUM_SESSION_IDLE_SEC": "600",
+		"AXUM_ADMIN_BIND_ADDR": "127.0.0.1:6060", "AXUM_DRAIN_DELAY_SEC": "5",
+		"AXUM_DB_TRANSACTION_POOLING": "true", "AXUM_DB_MIGRATE_URL": "postgres://postgres@db:5432/movieapi",
+		"AXUM_SESSION_IDLE_SEC":           "600",
 		"AXUM_WEBAUTHN_REAUTH_WINDOW_SEC": "120", "AXUM_RATE_LIMIT_IPV6_PREFIX": "56", "AXUM_EVENT_RETENTION_DAYS": "7",
+		"AXUM_MOVIE_NEAR_CACHE": "on", "AXUM_MOVIE_NEAR_CACHE_MAX_MIB": "64",
+		"AXUM_MOVIE_NEAR_CACHE_MAX_STALENESS_MS": "250", "AXUM_MOVIE_NEAR_CACHE_DRAIN_MS": "5",
 	}))
 	if err != nil {
 		t.Fatal(err)
@@ -73,9 +78,14 @@ func TestOverrides(t *testing.T) {
 		{"session", c.SessionTTL, time.Hour}, {"cache", c.MovieCacheTTL, 10 * time.Second},
 		{"auth", c.MoviesRequireAuth, true}, {"rate", c.RateLimitPerMin, 0},
 		{"proxies", strings.Join(c.TrustedProxies, " "), "10.0.0.0/8 ::1"}, {"prefix", c.RedisPrefix, "a:"},
-		{"admin", c.AdminBindAddr, "127.0.0.1:6060"}, {"idle", c.SessionIdle, 10 * time.Minute},
+		{"admin", c.AdminBindAddr, "127.0.0.1:6060"}, {"drain", c.DrainDelay, 5 * time.Second},
+		{"pooling", c.DBTransactionPooling, true}, {"migrate url", c.MigrateURL(), "postgres://postgres@db:5432/movieapi"},
+		{"idle", c.SessionIdle, 10 * time.Minute},
 		{"reauth", c.WebAuthn.ReauthWindow, 2 * time.Minute}, {"ipv6", c.RateLimitIPv6Bits, 56},
 		{"retention", c.EventRetention, 7 * 24 * time.Hour},
+		{"near cache", c.MovieNearCache, NearCache{
+			Enabled: true, MaxBytes: 64 << 20, MaxStaleness: 250 * time.Millisecond, DrainInterval: 5 * time.Millisecond,
+		}},
 	}
 	for _, ch := range checks {
 		if ch.got != ch.want {
@@ -116,11 +126,19 @@ func TestInvalidValuesNameTheVariable(t *testing.T) {
 		"AXUM_RATE_LIMIT_PER_MIN":           "-5",
 		"AXUM_TRUSTED_PROXIES":              "10.0.0.0/33",
 		"AXUM_ADMIN_BIND_ADDR":              "6060",
+		"AXUM_DRAIN_DELAY_SEC":              "-1",
+		"AXUM_DB_TRANSACTION_POOLING":       "sometimes",
+		"AXUM_DB_MIGRATE_URL":               "mysql://x",
 		"AXUM_SESSION_IDLE_SEC":             "30",
 		"AXUM_WEBAUTHN_REAUTH_WINDOW_SEC":   "never",
 		"AXUM_RATE_LIMIT_IPV6_PREFIX":       "16",
 		"AXUM_WEBAUTHN_RELATED_ORIGINS":     "http://films.example",
 		"AXUM_EVENT_RETENTION_DAYS":         "0",
+
+		"AXUM_MOVIE_NEAR_CACHE":                  "sometimes",
+		"AXUM_MOVIE_NEAR_CACHE_MAX_MIB":          "0",
+		"AXUM_MOVIE_NEAR_CACHE_MAX_STALENESS_MS": "5",
+		"AXUM_MOVIE_NEAR_CACHE_DRAIN_MS":         "0",
 	}
 	for name, value := range cases {
 		_, err := Load(env(map[string]string{name: value}))
@@ -164,5 +182,45 @@ func TestOriginMustMatchRPID(t *testing.T) {
 		if (err == nil) != ok {
 			t.Errorf("checkOrigin(%q) = %v, want ok=%t", origin, err, ok)
 		}
+	}
+}
+
+// Behind a pooler in transaction mode, what is known to break is refused at
+// startup, naming the variable to change.
+func TestTransactionPoolingRefusesBrokenCombinations(t *testing.T) {
+	const direct = "postgres://postgres@db:5432/movieapi"
+	pooled := "postgres://postgres@pgbouncer:6432/movieapi"
+	for _, c := range []struct {
+		vars map[string]string
+		want string // "" when accepted
+	}{
+		{map[string]string{"AXUM_DB_MIGRATE": "false"}, ""},
+		{map[string]string{"AXUM_DB_MIGRATE_URL": direct}, ""},
+		{map[string]string{"AXUM_DB_MIGRATE_URL": direct, "DATABASE_URL": pooled + "?default_query_exec_mode=exec"}, ""},
+		{map[string]string{"AXUM_DB_MIGRATE_URL": direct, "DATABASE_URL": pooled + "?default_query_exec_mode=simple_protocol"}, ""},
+		{map[string]string{}, "AXUM_DB_MIGRATE_URL is required"},
+		{map[string]string{"AXUM_DB_MIGRATE_URL": pooled}, "AXUM_DB_MIGRATE_URL must differ from DATABASE_URL"},
+		{map[string]string{"AXUM_DB_MIGRATE": "false", "DATABASE_URL": pooled + "?default_query_exec_mode=describe_exec"},
+			"DATABASE_URL sets default_query_exec_mode=describe_exec"},
+		{map[string]string{"AXUM_DB_MIGRATE": "false", "DATABASE_URL": pooled + "?default_query_exec_mode=cache_statement"},
+			"DATABASE_URL sets default_query_exec_mode=cache_statement"},
+		{map[string]string{"AXUM_DB_MIGRATE": "false", "DATABASE_URL": pooled + "?default_query_exec_mode=cache_describe"},
+			"DATABASE_URL sets default_query_exec_mode=cache_describe"},
+	} {
+		vars := map[string]string{"AXUM_DB_TRANSACTION_POOLING": "true", "DATABASE_URL": pooled}
+		for k, v := range c.vars {
+			vars[k] = v
+		}
+		_, err := Load(env(vars))
+		switch {
+		case c.want == "" && err != nil:
+			t.Errorf("%v: %v", c.vars, err)
+		case c.want != "" && (err == nil || !strings.Contains(err.Error(), c.want)):
+			t.Errorf("%v: %v, want %q", c.vars, err, c.want)
+		}
+	}
+	// Without a pooler the same URL options are left to pgx.
+	if _, err := Load(env(map[string]string{"DATABASE_URL": pooled + "?default_query_exec_mode=describe_exec"})); err != nil {
+		t.Errorf("describe_exec without transaction pooling: %v", err)
 	}
 }

@@ -2,8 +2,10 @@ package faulttest
 
 import (
 	"testing"
+	"time"
 
 	"movieapi/internal/apitest"
+	"movieapi/internal/config"
 	"movieapi/internal/testenv"
 )
 
@@ -21,10 +23,24 @@ const (
 // 503, nothing hangs, and once Redis is back everything succeeds again
 // without a restart of the service. No movie write is lost or doubled.
 func TestRedisKilledDuringLoad(t *testing.T) {
+	redisKilledDuringLoad(t, config.NearCache{})
+}
+
+// The same with the near cache on: the copies tracked over the dead
+// connections go with them, reads fall back to PostgreSQL, and no read
+// shows a value older than an answered write of the instance.
+func TestRedisKilledDuringLoadWithNearCache(t *testing.T) {
+	redisKilledDuringLoad(t, config.NearCache{
+		Enabled: true, MaxBytes: 1 << 20, MaxStaleness: time.Second, DrainInterval: 2 * time.Millisecond,
+	})
+}
+
+func redisKilledDuringLoad(t *testing.T, near config.NearCache) {
 	testenv.RequireIntegration(t)
 	rs := testenv.StartRedis(t)
 	cfg := apitest.DefaultConfig(t)
 	cfg.RedisURL = rs.URL()
+	cfg.MovieNearCache = near
 	leaks := beginLeakCheck()
 
 	l := runOutage(t, cfg, redisBackend, phaseAnswers{answersUp, answersDown, answersRecovered}, rs.Kill, rs.Start)

@@ -22,6 +22,10 @@ func (s *AppState) health(w http.ResponseWriter, r *http.Request) error {
 		writeJSON(w, http.StatusOK, healthBody{Status: "ok"})
 		return nil
 	}
+	if s.Draining != nil && s.Draining() {
+		writeJSON(w, http.StatusServiceUnavailable, healthBody{Status: "draining"})
+		return nil
+	}
 	checks := map[string]string{}
 	var mu sync.Mutex
 	var wg sync.WaitGroup

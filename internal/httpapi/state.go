@@ -21,6 +21,9 @@ type AppState struct {
 	// Postgres and Redis answer the full health check.
 	Postgres domain.Pinger
 	Redis    domain.Pinger
+	// Draining reports that the instance is stopping: the full health
+	// check then answers 503 so balancers stop sending traffic. nil: never.
+	Draining func() bool
 
 	Metrics        RequestMetrics
 	MetricsHandler http.Handler

@@ -21,8 +21,9 @@ type Service struct {
 	now      func() time.Time
 	// steps logs the inner steps of a request at info (AXUM_SPAN_EVENTS=full
 	// chooses them, whatever the log level); it discards everything otherwise.
-	steps  *slog.Logger
-	health *cacheHealth
+	steps   *slog.Logger
+	health  *cacheHealth
+	repairs *repairs
 }
 
 // cacheWriteTimeout bounds a cache write that outlives its request.
@@ -55,7 +56,7 @@ func New(o Options) (*Service, error) {
 	}
 	return &Service{
 		repo: o.Repo, cache: o.Cache, metrics: o.Metrics, cacheTTL: o.CacheTTL, now: o.Now,
-		steps: o.Steps, health: &cacheHealth{log: o.Log},
+		steps: o.Steps, health: &cacheHealth{log: o.Log}, repairs: newRepairs(o.CacheTTL, o.Now),
 	}, nil
 }
 
@@ -70,20 +71,26 @@ func (s *Service) Get(ctx context.Context, rawID string) (domain.Movie, error) {
 	if !ok {
 		return domain.Movie{}, errMovieNotFound
 	}
-	cached, found, err := s.cache.Movie(ctx, id)
-	switch {
-	case err != nil:
-		s.metrics.CacheLookup(domain.CacheError)
-		s.health.failed(ctx, err)
-	case found:
-		s.health.succeeded(ctx)
-		s.metrics.CacheLookup(domain.CacheHit)
-		s.steps.InfoContext(ctx, "movie cache hit", "movie_id", id)
-		return cached.Movie, nil
-	default:
-		s.health.succeeded(ctx)
-		s.metrics.CacheLookup(domain.CacheMiss)
-		s.steps.InfoContext(ctx, "movie cache miss", "movie_id", id)
+	if s.repairs.pendingFor(id) {
+		// This instance wrote the movie while the cache was unreachable:
+		// what the cache holds may be older than PostgreSQL.
+		s.steps.InfoContext(ctx, "movie cache entry awaits repair; reading postgres", "movie_id", id)
+	} else {
+		cached, found, err := s.cache.Movie(ctx, id)
+		switch {
+		case err != nil:
+			s.metrics.CacheLookup(domain.CacheError)
+			s.health.failed(ctx, err)
+		case found:
+			s.cacheAnswered(ctx)
+			s.metrics.CacheLookup(domain.CacheHit)
+			s.steps.InfoContext(ctx, "movie cache hit", "movie_id", id)
+			return cached.Movie, nil
+		default:
+			s.cacheAnswered(ctx)
+			s.metrics.CacheLookup(domain.CacheMiss)
+			s.steps.InfoContext(ctx, "movie cache miss", "movie_id", id)
+		}
 	}
 	stored, err := s.repo.MovieByID(ctx, id)
 	if err != nil {
@@ -108,7 +115,7 @@ func (s *Service) Add(ctx context.Context, m domain.Movie) (string, error) {
 		return "", err
 	}
 	s.metrics.MovieCreated()
-	s.fill(ctx, id, stored)
+	s.afterWrite(ctx, id, repair{stored: stored})
 	return id, nil
 }
 
@@ -128,7 +135,7 @@ func (s *Service) Update(ctx context.Context, rawID string, m domain.Movie) (dom
 	}
 	// The new row's version supersedes whatever is cached, so storing it
 	// both invalidates the old value and saves the next reader a miss.
-	s.fill(ctx, id, stored)
+	s.afterWrite(ctx, id, repair{stored: stored})
 	return stored.Movie, nil
 }
 
@@ -145,14 +152,12 @@ func (s *Service) Delete(ctx context.Context, rawID string) error {
 		}
 		return err
 	}
-	s.invalidate(ctx, id, version)
+	s.afterWrite(ctx, id, repair{stored: domain.StoredMovie{Version: version}, deleted: true})
 	return nil
 }
 
-// fill stores a row read or written just now. After a write it runs once
-// the database has committed; if Redis is unreachable the write still
-// succeeds (PostgreSQL is the truth) and docs/architecture.md explains what
-// that means for a cache that kept its data.
+// fill stores a row just read from PostgreSQL; a failure only costs the
+// next reader a miss.
 func (s *Service) fill(ctx context.Context, id string, stored domain.StoredMovie) {
 	ctx, cancel := detached(ctx)
 	defer cancel()
@@ -160,18 +165,41 @@ func (s *Service) fill(ctx context.Context, id string, stored domain.StoredMovie
 		s.health.failed(ctx, err)
 		return
 	}
-	s.health.succeeded(ctx)
+	s.cacheAnswered(ctx)
 }
 
-// invalidate leaves a marker of a delete's version in the cache.
-func (s *Service) invalidate(ctx context.Context, id string, version int64) {
+// afterWrite stores a committed write's version in the cache: the new row,
+// or the marker of a delete. If Redis is unreachable the write still
+// succeeds (PostgreSQL is the truth) and the cache write is remembered, to
+// be made when Redis answers again (see repairs).
+func (s *Service) afterWrite(ctx context.Context, id string, rp repair) {
 	ctx, cancel := detached(ctx)
 	defer cancel()
-	if err := s.cache.Invalidate(ctx, id, version, s.cacheTTL); err != nil {
+	if err := s.writeCache(ctx, id, rp); err != nil {
 		s.health.failed(ctx, err)
+		s.repairs.remember(id, rp)
 		return
 	}
+	s.cacheAnswered(ctx)
+}
+
+func (s *Service) writeCache(ctx context.Context, id string, rp repair) error {
+	if rp.deleted {
+		return s.cache.Invalidate(ctx, id, rp.stored.Version, s.cacheTTL)
+	}
+	return s.cache.Fill(ctx, id, rp.stored, s.cacheTTL)
+}
+
+// cacheAnswered follows every cache call that succeeded: the cache is
+// there, so the repairs of writes made while it was not are made now,
+// before this request goes on.
+func (s *Service) cacheAnswered(ctx context.Context) {
 	s.health.succeeded(ctx)
+	s.repairs.run(ctx, func(ctx context.Context, id string, rp repair) error {
+		ctx, cancel := detached(ctx)
+		defer cancel()
+		return s.writeCache(ctx, id, rp)
+	})
 }
 
 // detached keeps the request's values (request id for logs) but not its

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"movieapi/internal/domain"
@@ -18,7 +19,11 @@ type Options struct {
 	MaxConns       int32         // 0 keeps pgx's default
 	AcquireTimeout time.Duration // bound of every call without an earlier deadline; 0 disables
 	RetryCount     int           // connection retries at startup; 0 means one attempt
-	Logger         *slog.Logger  // failed attempts are logged here; nil discards
+	// TransactionPooling: URL reaches PostgreSQL through a pooler in
+	// transaction mode, so no statement may rely on server-side state
+	// between two round trips (see queryExecMode).
+	TransactionPooling bool
+	Logger             *slog.Logger // failed attempts are logged here; nil discards
 
 	// sleep waits between attempts; tests replace it to observe the backoff
 	// without waiting. nil means a real, cancellable sleep.
@@ -48,6 +53,7 @@ func Connect(ctx context.Context, opts Options) (*Store, error) {
 	if opts.MinConns > 0 {
 		cfg.MinConns = opts.MinConns
 	}
+	cfg.ConnConfig.DefaultQueryExecMode = queryExecMode(cfg.ConnConfig.DefaultQueryExecMode, opts.TransactionPooling)
 	if cfg.MinConns > cfg.MaxConns {
 		return nil, fmt.Errorf("postgres: min connections (%d) exceed max connections (%d)", cfg.MinConns, cfg.MaxConns)
 	}
@@ -61,6 +67,20 @@ func Connect(ctx context.Context, opts Options) (*Store, error) {
 		return nil, err
 	}
 	return store, nil
+}
+
+// queryExecMode picks how pgx sends statements. Directly to PostgreSQL,
+// pgx's default (named prepared statements, cached per connection) stands,
+// or whatever the URL asked for. Through a transaction pooler a server
+// connection is only lent for one transaction, so statements go in exec
+// mode: parse, bind and execute of an unnamed statement in one round trip,
+// parameter types taken from the Go values. The URL's simple_protocol
+// (values interpolated by pgx) is kept; config refuses the other modes.
+func queryExecMode(fromURL pgx.QueryExecMode, transactionPooling bool) pgx.QueryExecMode {
+	if !transactionPooling || fromURL == pgx.QueryExecModeSimpleProtocol {
+		return fromURL
+	}
+	return pgx.QueryExecModeExec
 }
 
 func newStore(pool *pgxpool.Pool, acquireTimeout time.Duration) *Store {

@@ -37,47 +37,88 @@ type Options struct {
 	PoolSize int    // 0: go-redis default (10 per CPU)
 }
 
-// Client wraps a go-redis universal client (single node or cluster).
+// Client wraps a go-redis universal client (single node, cluster, or a
+// primary found through Sentinel).
 type Client struct {
 	rdb  goredis.UniversalClient
 	keys Keys
 }
 
-// NewClient parses the URL and builds the client; it does not dial. A URL
-// with `addr` query parameters (redis://h1:6379?addr=h2:6379&addr=h3:6379)
-// selects a cluster client, as go-redis's ParseClusterURL defines.
+// NewClient parses the URL and builds the client; it does not dial. The URL
+// forms are go-redis's own:
+//
+//   - redis://host:6379/0: one node;
+//   - redis://h1:6379?addr=h2:6379&addr=h3:6379: a cluster (ParseClusterURL),
+//     any node as a seed;
+//   - redis://s1:26379/0?master_name=mymaster&addr=s2:26379: the primary that
+//     the Sentinels at s1, s2, … name (ParseFailoverURL); the URL's user and
+//     password are the Sentinels', the query's password the primary's.
 func NewClient(o Options) (*Client, error) {
 	u, err := url.Parse(o.URL)
 	if err != nil {
 		return nil, errors.New("REDIS_URL is not a URL")
 	}
 	var rdb goredis.UniversalClient
-	if u.Query().Has("addr") {
+	switch q := u.Query(); {
+	case q.Has("master_name"):
+		opts, err := goredis.ParseFailoverURL(o.URL)
+		if err != nil {
+			return nil, fmt.Errorf("REDIS_URL: %w", err)
+		}
+		if opts.MasterName == "" {
+			return nil, errors.New("REDIS_URL: master_name is empty; it names the primary the Sentinels watch")
+		}
+		// go-redis panics on these two with a single failover client: they
+		// need its read-from-replicas cluster variant, which would serve
+		// stale ceremony state and sessions.
+		if opts.RouteByLatency || opts.RouteRandomly {
+			return nil, errors.New("REDIS_URL: route_by_latency and route_randomly read from replicas; " +
+				"the service reads what it has just written, so it only talks to the primary")
+		}
+		tune(sharedOptions{&opts.DialTimeout, &opts.ReadTimeout, &opts.WriteTimeout, &opts.PoolTimeout,
+			&opts.DialerRetries, &opts.MaxRetries, &opts.MaxRetryBackoff, &opts.PoolSize}, o.PoolSize)
+		rdb = goredis.NewFailoverClient(opts)
+	case q.Has("addr"):
 		opts, err := goredis.ParseClusterURL(o.URL)
 		if err != nil {
 			return nil, fmt.Errorf("REDIS_URL: %w", err)
 		}
-		opts.DialTimeout, opts.ReadTimeout, opts.WriteTimeout, opts.PoolTimeout = dialTimeout, readTimeout, writeTimeout, poolTimeout
-		opts.DialerRetries = dialAttempts
-		opts.MaxRetries, opts.MaxRetryBackoff = commandRetries, retryBackoffMax
-		if o.PoolSize > 0 {
-			opts.PoolSize = o.PoolSize
-		}
-		rdb = goredis.NewClusterClient(opts)
-	} else {
+		tune(sharedOptions{&opts.DialTimeout, &opts.ReadTimeout, &opts.WriteTimeout, &opts.PoolTimeout,
+			&opts.DialerRetries, &opts.MaxRetries, &opts.MaxRetryBackoff, &opts.PoolSize}, o.PoolSize)
+		cluster := goredis.NewClusterClient(opts)
+		cluster.AddHook(reloadSlotsOnFailure{cluster})
+		rdb = cluster
+	default:
 		opts, err := goredis.ParseURL(o.URL)
 		if err != nil {
 			return nil, fmt.Errorf("REDIS_URL: %w", err)
 		}
-		opts.DialTimeout, opts.ReadTimeout, opts.WriteTimeout, opts.PoolTimeout = dialTimeout, readTimeout, writeTimeout, poolTimeout
-		opts.DialerRetries = dialAttempts
-		opts.MaxRetries, opts.MaxRetryBackoff = commandRetries, retryBackoffMax
-		if o.PoolSize > 0 {
-			opts.PoolSize = o.PoolSize
-		}
+		tune(sharedOptions{&opts.DialTimeout, &opts.ReadTimeout, &opts.WriteTimeout, &opts.PoolTimeout,
+			&opts.DialerRetries, &opts.MaxRetries, &opts.MaxRetryBackoff, &opts.PoolSize}, o.PoolSize)
 		rdb = goredis.NewClient(opts)
 	}
 	return &Client{rdb: rdb, keys: Keys{Prefix: o.Prefix}}, nil
+}
+
+// sharedOptions points at the fields that go-redis's three option types
+// (Options, ClusterOptions, FailoverOptions) have in common and that the
+// service sets the same way whatever the topology.
+type sharedOptions struct {
+	dialTimeout, readTimeout, writeTimeout, poolTimeout *time.Duration
+	dialerRetries, maxRetries                           *int
+	maxRetryBackoff                                     *time.Duration
+	poolSize                                            *int
+}
+
+// tune applies the timeouts and retry policy above; poolSize > 0 replaces
+// go-redis's pool size.
+func tune(o sharedOptions, poolSize int) {
+	*o.dialTimeout, *o.readTimeout, *o.writeTimeout, *o.poolTimeout = dialTimeout, readTimeout, writeTimeout, poolTimeout
+	*o.dialerRetries = dialAttempts
+	*o.maxRetries, *o.maxRetryBackoff = commandRetries, retryBackoffMax
+	if poolSize > 0 {
+		*o.poolSize = poolSize
+	}
 }
 
 // Ping checks that Redis answers.

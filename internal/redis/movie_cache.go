@@ -16,12 +16,20 @@ import (
 // the row it came from; an invalidation leaves a marker with the version of
 // the write. A fill only lands when nothing newer is stored, so a reader that
 // read the row before a PUT or DELETE can never put the old value back.
-type MovieCache struct{ c *Client }
+// Reads go through the near cache when there is one (near_cache.go).
+type MovieCache struct {
+	c    *Client
+	near *NearCache // nil: every read asks Redis
+}
 
 var _ domain.MovieCache = MovieCache{}
 
 // NewMovieCache returns the cache over c.
 func NewMovieCache(c *Client) MovieCache { return MovieCache{c: c} }
+
+// NewNearMovieCache returns the cache over c whose reads are kept in near
+// for as long as Redis does not invalidate them.
+func NewNearMovieCache(c *Client, near *NearCache) MovieCache { return MovieCache{c: c, near: near} }
 
 // setIfNotNewer writes ARGV[2] unless the stored entry's version is greater
 // than ARGV[1]. The version is always the first field, so a pattern match
@@ -37,7 +45,7 @@ return 1`)
 
 // Movie reads one entry; an invalidation marker is a miss.
 func (m MovieCache) Movie(ctx context.Context, id string) (domain.StoredMovie, bool, error) {
-	raw, err := m.c.rdb.Get(ctx, m.c.keys.Movie(id)).Bytes()
+	raw, err := m.reads().Get(ctx, m.c.keys.Movie(id)).Bytes()
 	if errors.Is(err, goredis.Nil) {
 		return domain.StoredMovie{}, false, nil
 	}
@@ -72,7 +80,9 @@ func (m MovieCache) set(ctx context.Context, id string, e entry, ttl time.Durati
 	if err != nil {
 		return err
 	}
-	err = setIfNotNewer.Run(ctx, m.c.rdb, []string{m.c.keys.Movie(id)},
+	key := m.c.keys.Movie(id)
+	err = setIfNotNewer.Run(ctx, m.c.rdb, []string{key},
 		strconv.FormatInt(e.Version, 10), payload, ttl.Milliseconds()).Err()
+	m.near.forget(key) // even on error: Redis may have applied it
 	return unavailable(err)
 }

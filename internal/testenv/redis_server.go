@@ -24,6 +24,10 @@ type RedisServer struct {
 	binary string
 	dir    string
 	port   int
+	// conf is a configuration file read first (Sentinel needs one it can
+	// rewrite); "" for none. extra follows the standard arguments.
+	conf  string
+	extra []string
 
 	mu   sync.Mutex
 	proc *redisProcess // nil while stopped
@@ -45,21 +49,40 @@ const readyTimeout = 30 * time.Second
 // server is stopped when the test ends.
 func StartRedis(t testing.TB) *RedisServer {
 	t.Helper()
-	RequireIntegration(t)
-	binary, err := exec.LookPath("redis-server")
-	if err != nil {
-		t.Fatal("testenv: redis-server is not in PATH; install it (Debian: apt-get install redis-server)")
-	}
-	s := &RedisServer{t: t, binary: binary, dir: t.TempDir(), port: freePort(t)}
+	return StartRedisWith(t, freePort(t))
+}
+
+// StartRedisWith is StartRedis on a given port, with extra redis-server
+// arguments ("--replicaof", "127.0.0.1", "6380", …) after the standard ones.
+func StartRedisWith(t testing.TB, port int, extra ...string) *RedisServer {
+	t.Helper()
+	s := newRedisServer(t, port)
+	s.extra = extra
 	t.Cleanup(s.Stop)
 	s.Start()
 	return s
 }
 
-// URL is the server's redis:// URL (database 0).
-func (s *RedisServer) URL() string {
-	return "redis://127.0.0.1:" + strconv.Itoa(s.port) + "/0"
+// newRedisServer finds redis-server and prepares a server; it does not start it.
+func newRedisServer(t testing.TB, port int) *RedisServer {
+	t.Helper()
+	RequireIntegration(t)
+	binary, err := exec.LookPath("redis-server")
+	if err != nil {
+		t.Fatal("testenv: redis-server is not in PATH; install it (Debian: apt-get install redis-server)")
+	}
+	logVersion(t, binary, "--version")
+	return &RedisServer{t: t, binary: binary, dir: t.TempDir(), port: port}
 }
+
+// Port is the server's TCP port on 127.0.0.1.
+func (s *RedisServer) Port() int { return s.port }
+
+// Addr is the server's host:port.
+func (s *RedisServer) Addr() string { return "127.0.0.1:" + strconv.Itoa(s.port) }
+
+// URL is the server's redis:// URL (database 0).
+func (s *RedisServer) URL() string { return "redis://" + s.Addr() + "/0" }
 
 // Start starts the server again on the same port (after Stop or Kill) and
 // waits until it answers. Starting a running server does nothing. Call it
@@ -72,9 +95,7 @@ func (s *RedisServer) Start() {
 	if s.proc != nil {
 		return
 	}
-	cmd := exec.Command(s.binary,
-		"--port", strconv.Itoa(s.port), "--bind", "127.0.0.1",
-		"--save", "", "--appendonly", "no", "--dir", s.dir, "--daemonize", "no")
+	cmd := exec.Command(s.binary, s.args()...)
 	p := &redisProcess{cmd: cmd, output: &bytes.Buffer{}, exited: make(chan struct{})}
 	cmd.Stdout, cmd.Stderr = p.output, p.output
 	if err := cmd.Start(); err != nil {
@@ -89,6 +110,29 @@ func (s *RedisServer) Start() {
 		s.stopLocked(syscall.SIGKILL)
 		s.t.Fatalf("testenv: redis-server on port %d: %v\n%s", s.port, err, p.output.String())
 	}
+}
+
+// args are the command line: the configuration file (if any), the
+// standard options, then the extra ones.
+func (s *RedisServer) args() []string {
+	var args []string
+	if s.conf != "" {
+		args = append(args, s.conf)
+	}
+	args = append(args, "--port", strconv.Itoa(s.port), "--bind", "127.0.0.1", "--dir", s.dir, "--daemonize", "no")
+	if s.conf == "" { // Sentinel keeps no data, and refuses data options
+		// A replica's first sync starts at once instead of after the 5 s
+		// that Redis waits for more replicas to share a diskless transfer.
+		args = append(args, "--save", "", "--appendonly", "no", "--repl-diskless-sync-delay", "0")
+	}
+	return append(args, s.extra...)
+}
+
+// running reports whether the server process is up.
+func (s *RedisServer) running() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.proc != nil
 }
 
 // Stop shuts the server down gracefully and waits for it to exit.
@@ -155,3 +199,7 @@ func freePort(t testing.TB) int {
 	defer l.Close()
 	return l.Addr().(*net.TCPAddr).Port
 }
+
+// FreePort is a 127.0.0.1 port nobody listens on, for a server a test
+// starts itself.
+func FreePort(t testing.TB) int { return freePort(t) }

@@ -1,0 +1,78 @@
+package fleettest
+
+import (
+	"syscall"
+	"testing"
+	"time"
+)
+
+// loadSources are the client IPs of the load through HAProxy, one node
+// each; every worker goes round them, so no client's budget runs out.
+var loadSources = []string{"127.0.0.10", "127.0.0.11", "127.0.0.12", "127.0.0.13"}
+
+func (f *fleet) loadNodes(t *testing.T) []*node {
+	var nodes []*node
+	for _, source := range loadSources {
+		nodes = append(nodes, f.viaBalancer(t, source))
+	}
+	return nodes
+}
+
+// rollingRestart stops each instance with SIGTERM and starts it again, one
+// after the other, under steady reads, writes and sign-ins through
+// HAProxy: the drain delay takes each out of rotation before it stops
+// accepting, so not one request fails, and no acknowledged write is lost.
+func rollingRestart(t *testing.T, f *fleet) {
+	l := startLoad(t, f.loadNodes(t))
+	l.waitStrict(t, answersBefore)
+	started := time.Now()
+	for _, inst := range f.instances {
+		began := time.Now()
+		if !inst.stop(t, syscall.SIGTERM) {
+			t.Errorf("%s did not exit cleanly after SIGTERM:\n%s", inst.name, inst.logTail())
+		}
+		stopped := time.Since(began)
+		inst.start(t)
+		f.waitInRotation(t, inst)
+		t.Logf("%s %s: drained and stopped in %s, back in rotation %s after SIGTERM",
+			measuredMarker, inst.name, stopped.Round(time.Millisecond), time.Since(began).Round(time.Millisecond))
+		l.waitStrict(t, answersBefore/2)
+	}
+	l.finish()
+	l.fails.report(t)
+	t.Logf("%s rolling restart of %d instances under load: %d answers in %s, %d failed",
+		measuredMarker, fleetSize, l.answers.Load(), time.Since(started).Round(time.Millisecond), l.fails.total)
+	checkWrites(t, f, l)
+}
+
+// instanceKilled SIGKILLs one instance under load. The requests it had in
+// flight may fail (counted and reported); HAProxy takes it out of rotation
+// and every later request succeeds; no acknowledged write is lost.
+func instanceKilled(t *testing.T, f *fleet) {
+	victim := f.instances[1]
+	l := startLoad(t, f.loadNodes(t))
+	l.waitStrict(t, answersBefore)
+	l.setPolicy(instanceLost)
+	killed := time.Now()
+	victim.stop(t, syscall.SIGKILL)
+	waitFor(t, "HAProxy to take "+victim.name+" out", func() bool { return !f.lb.ServerUp("movieapi", victim.name) })
+	out := time.Since(killed)
+	l.setPolicy(allSucceed)
+	l.waitStrict(t, answersAfter)
+	l.finish()
+	l.fails.report(t)
+	t.Logf("%s %s SIGKILLed under load: %s; out of rotation after %s; %d answers",
+		measuredMarker, victim.name, l.outage.summary(killed), out.Round(time.Millisecond), l.answers.Load())
+	checkWrites(t, f, l)
+	victim.start(t)
+	f.waitInRotation(t, victim)
+}
+
+// checkWrites: every acknowledged movie write is in PostgreSQL, every
+// acknowledged session works.
+func checkWrites(t *testing.T, f *fleet, l *mixedLoad) {
+	t.Helper()
+	movies := l.ledger.verify(t, f.databaseURL)
+	sessions := l.checkSessions(t, f.viaBalancer(t, "127.0.0.20"))
+	t.Logf("%s acknowledged writes checked: %d movies, %d sessions", measuredMarker, movies, sessions)
+}
