@@ -35,7 +35,12 @@ SELECT count(*) FROM used`
 	credentialExistsSQL = `SELECT EXISTS (SELECT 1 FROM credentials WHERE id = $1)`
 	markCloneWarningSQL = `UPDATE credentials SET clone_warning = true WHERE id = $1 RETURNING user_id, name`
 	renameCredentialSQL = `UPDATE credentials SET name = $3 WHERE user_id = $1 AND id = $2 RETURNING ` + credentialColumns
-	lockUserSQL         = `SELECT 1 FROM users WHERE id = $1 FOR UPDATE`
+	// FOR NO KEY UPDATE, not FOR UPDATE: it serialises the deletions of one
+	// user's passkeys (two such locks conflict) but not the foreign-key
+	// checks of security events written meanwhile (FOR KEY SHARE), which a
+	// sign-in holding the credential's row lock needs: a FOR UPDATE here
+	// would deadlock with it.
+	lockUserSQL         = `SELECT 1 FROM users WHERE id = $1 FOR NO KEY UPDATE`
 	countCredentialsSQL = `SELECT count(*), COALESCE(bool_or(id = $2), false), COALESCE(max(name) FILTER (WHERE id = $2), '')
 FROM credentials WHERE user_id = $1`
 	deleteCredentialSQL = `DELETE FROM credentials WHERE user_id = $1 AND id = $2`
