@@ -101,14 +101,6 @@ func (s *AppState) deleteCredential(w http.ResponseWriter, r *http.Request) erro
 	return nil
 }
 
-func (s *AppState) logout(w http.ResponseWriter, r *http.Request) error {
-	if err := s.Passkeys.Logout(r.Context(), sessionFrom(r.Context())); err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
-}
-
 // maxCredentialIDLength bounds the path parameter before decoding (WebAuthn
 // credential ids are at most 1023 bytes).
 const maxCredentialIDLength = 1400
