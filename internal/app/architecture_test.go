@@ -8,7 +8,8 @@ import (
 
 // allowedImports is the direction of the arrows (docs/architecture.md): each
 // package may import only the listed packages of ours. Leaves (domain,
-// logging, retry, config) import none. Test-only helpers are not listed:
+// logging, retry, config) import none; logging is imported by httpapi (and
+// app), retry by postgres (and app). Test-only helpers are listed with "*":
 // nothing but tests may import them.
 var allowedImports = map[string][]string{
 	"domain":      {},
@@ -41,7 +42,7 @@ var drivers = map[string][]string{
 	"github.com/redis/go-redis": {"redis", "testenv", "apitest", "bench"},
 	"github.com/prometheus":     {"metrics"},
 	"github.com/golang-migrate": {"postgres", "testenv"},
-	"github.com/go-webauthn":    {"passkeys", "httpapi"},
+	"github.com/go-webauthn":    {"passkeys"},
 	"github.com/testcontainers": {"testenv"},
 }
 
@@ -77,6 +78,29 @@ func TestImportDirection(t *testing.T) {
 // domainMayUse is what the domain may import beyond the standard library:
 // the Go project's own text extensions, for PRECIS usernames (RFC 8265).
 var domainMayUse = []string{"golang.org/x/text/"}
+
+// withoutHTTP are the packages that must not know HTTP exists: the domain,
+// the services and the adapters speak in domain types; only httpapi (and
+// app, which serves) touch net/http.
+var withoutHTTP = []string{"domain", "movies", "passkeys", "postgres", "redis", "ratelimit", "retry", "config"}
+
+func TestServicesKnowNoHTTP(t *testing.T) {
+	out, err := exec.Command("go", "list", "-f", `{{.ImportPath}} {{join .Imports " "}}`, "movieapi/internal/...").Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		fields := strings.Fields(line)
+		if !contains(withoutHTTP, short(fields[0])) {
+			continue
+		}
+		for _, imp := range fields[1:] {
+			if strings.HasPrefix(imp, "net/http") {
+				t.Errorf("%s imports %s: HTTP belongs in httpapi", fields[0], imp)
+			}
+		}
+	}
+}
 
 // TestDomainIsPure walks every dependency of the domain: standard library
 // only, and domainMayUse.

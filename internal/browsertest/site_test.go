@@ -47,6 +47,13 @@ func openSite(t *testing.T) *site {
 	return openBrowser(t, srv)
 }
 
+// openSiteWith is openSite with script run in every document before the
+// page's own scripts (to watch or take away a browser API).
+func openSiteWith(t *testing.T, script string) *site {
+	t.Helper()
+	return openBrowser(t, apitest.StartOnLocalhost(t), func(b *browsertest.Browser) { b.BeforeEachDocument(script) })
+}
+
 // openBrowser opens the passkey page of srv in another fresh browser;
 // prepare, if given, runs before the page loads.
 func openBrowser(t *testing.T, srv *apitest.Server, prepare ...func(*browsertest.Browser)) *site {

@@ -79,6 +79,15 @@ func (s *AppState) endSession(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// logout ends the caller's own session.
+func (s *AppState) logout(w http.ResponseWriter, r *http.Request) error {
+	if err := s.Passkeys.Logout(r.Context(), sessionFrom(r.Context())); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
 func (s *AppState) endOtherSessions(w http.ResponseWriter, r *http.Request) error {
 	n, err := s.Passkeys.EndOtherSessions(r.Context(), sessionFrom(r.Context()))
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"movieapi/internal/domain"
+	"movieapi/internal/passkeys"
 )
 
 // credentialView is what a user may see of a passkey: no key material, no
@@ -20,12 +21,16 @@ type credentialView struct {
 	BackupEligible bool       `json:"backup_eligible"`
 	BackupState    bool       `json:"backup_state"`
 	Transports     []string   `json:"transports"`
+	// Provider names the passkey provider from the AAGUID, null when it is
+	// not a known one (many send none).
+	Provider *string `json:"provider"`
 }
 
 func viewOf(c domain.Credential) credentialView {
 	v := credentialView{
 		ID: encodeID(c.ID), Name: c.Name, CreatedAt: c.CreatedAt.UTC().Truncate(time.Second),
 		BackupEligible: c.BackupEligible, BackupState: c.BackupState, Transports: c.Transports,
+		Provider: optional(passkeys.ProviderName(c.AAGUID)),
 	}
 	if c.LastUsedAt != nil {
 		t := c.LastUsedAt.UTC().Truncate(time.Second)
@@ -90,14 +95,6 @@ func (s *AppState) deleteCredential(w http.ResponseWriter, r *http.Request) erro
 		return err
 	}
 	if err := s.Passkeys.DeleteCredential(r.Context(), sessionFrom(r.Context()), id); err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
-}
-
-func (s *AppState) logout(w http.ResponseWriter, r *http.Request) error {
-	if err := s.Passkeys.Logout(r.Context(), sessionFrom(r.Context())); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)

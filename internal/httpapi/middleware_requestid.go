@@ -35,6 +35,8 @@ func newRequestIDs() *requestIDs {
 	return ids
 }
 
+const hexDigits = "0123456789abcdef"
+
 // newID returns 32 hex characters: the prefix and a 16-digit counter.
 func (ids *requestIDs) newID() string {
 	var buf [32]byte

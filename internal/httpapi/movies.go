@@ -41,7 +41,7 @@ func (s *AppState) getMovie(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeMovie(w, http.StatusOK, movie)
+	writeJSON(w, http.StatusOK, movieEnvelope{Data: movie})
 	return nil
 }
 
@@ -68,7 +68,7 @@ func (s *AppState) updateMovie(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeMovie(w, http.StatusOK, stored)
+	writeJSON(w, http.StatusOK, movieEnvelope{Data: stored})
 	return nil
 }
 

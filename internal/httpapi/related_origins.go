@@ -3,9 +3,8 @@ package httpapi
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"net/http"
-
-	"github.com/go-webauthn/webauthn/protocol"
 
 	"movieapi/internal/passkeys"
 )
@@ -23,6 +22,11 @@ const relatedOriginsCacheControl = "public, max-age=3600"
 // exactly like a list without the caller's origin.
 var errNoRelatedOrigins = &httpError{http.StatusNotFound, "no related origins are configured"}
 
+// relatedOriginsResponse is the Related Origin Requests document.
+type relatedOriginsResponse struct {
+	Origins []string `json:"origins"`
+}
+
 // relatedOriginsDocument is the encoded /.well-known/webauthn answer and its
 // strong validator, made once: the setting is read at startup.
 type relatedOriginsDocument struct {
@@ -30,9 +34,9 @@ type relatedOriginsDocument struct {
 	etag string
 }
 
-// newRelatedOriginsDocument encodes the service's related origins with
-// go-webauthn's document type; nil when there are none (or no passkey
-// service, as in router-only tests).
+// newRelatedOriginsDocument encodes the service's related origins (checked
+// and normalised by the passkeys package); nil when there are none (or no
+// passkey service, as in router-only tests).
 func newRelatedOriginsDocument(p *passkeys.Service) *relatedOriginsDocument {
 	if p == nil {
 		return nil
@@ -41,7 +45,7 @@ func newRelatedOriginsDocument(p *passkeys.Service) *relatedOriginsDocument {
 	if len(origins) == 0 {
 		return nil
 	}
-	body, err := protocol.RelatedOrigins{Origins: origins}.Bytes()
+	body, err := json.Marshal(relatedOriginsResponse{Origins: origins})
 	if err != nil {
 		return nil // a list of strings always encodes
 	}
@@ -51,8 +55,8 @@ func newRelatedOriginsDocument(p *passkeys.Service) *relatedOriginsDocument {
 
 // wellKnownWebAuthn serves the related origins (W3C WebAuthn Level 3 §5.11)
 // to browsers running a ceremony on one of them. Browsers take only a 200 of
-// type application/json; it is sent without parameters, as go-webauthn sends
-// it, so that a strict comparison passes too.
+// type application/json; it is sent without parameters, so that a strict
+// comparison passes too.
 func (s *AppState) wellKnownWebAuthn(w http.ResponseWriter, r *http.Request) error {
 	doc := s.relatedOrigins
 	if doc == nil {

@@ -1,7 +1,9 @@
 // Package logging builds the service's slog logger and carries the request
 // id in the context, so every line logged while serving a request names it.
-// It is a leaf: it imports only the standard library, and every layer may
-// import it.
+// It is a leaf: it imports only the standard library. The HTTP layer (which
+// puts the request id in the context) and app (which builds the logger)
+// import it; services get their *slog.Logger injected and read nothing
+// from here.
 package logging
 
 import (

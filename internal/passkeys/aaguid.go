@@ -60,3 +60,10 @@ func formatUUID(b []byte) string {
 	h := hex.EncodeToString(b)
 	return strings.Join([]string{h[0:8], h[8:12], h[12:16], h[16:20], h[20:32]}, "-")
 }
+
+// ProviderName is the passkey provider an AAGUID names ("iCloud Keychain",
+// "YubiKey 5 Series"), "" when the AAGUID is not one we recognise.
+func ProviderName(aaguid []byte) string {
+	name, _ := authenticatorName(aaguid)
+	return name
+}

@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"errors"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -30,10 +29,6 @@ c.discoverable, c.name, c.clone_warning, c.created_at, c.last_used_at`
 FROM users u LEFT JOIN credentials c ON c.user_id = u.id
 WHERE u.username_canonical = $1 OR (u.username_canonical IS NULL AND lower(u.username) = lower($2))
 ORDER BY c.created_at, c.id`
-
-	credentialWithOwnerSQL = `SELECT ` + joinedCredentialColumns + `, ` + joinedUserColumns + `
-FROM credentials c JOIN users u ON u.id = c.user_id
-WHERE c.id = $1`
 )
 
 // AccountByUsername reads a user (by canonical username) and its
@@ -98,22 +93,4 @@ func scanAccountRow(row pgx.CollectableRow) (accountRow, error) {
 	c.UserVerified, c.BackupEligible, c.BackupState, c.CloneWarning = *verified, *eligible, *backedUp, *cloneWarned
 	c.CreatedAt = *createdAt
 	return r, nil
-}
-
-// CredentialWithOwner reads a credential and its user in one query.
-func (s *Store) CredentialWithOwner(ctx context.Context, id []byte) (domain.Credential, domain.User, error) {
-	ctx, cancel := s.bound(ctx)
-	defer cancel()
-	var (
-		c domain.Credential
-		u domain.User
-	)
-	err := s.pool.QueryRow(ctx, credentialWithOwnerSQL, id).Scan(append(credentialFields(&c), userFields(&u)...)...)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return domain.Credential{}, domain.User{}, domain.NotFound(msgCredentialNotFound)
-	}
-	if err != nil {
-		return domain.Credential{}, domain.User{}, storeError(err)
-	}
-	return c, u, nil
 }

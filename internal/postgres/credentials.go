@@ -23,6 +23,11 @@ INSERT INTO credentials (id, user_id, public_key, algorithm, sign_count, aaguid,
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`
 
 	credentialByIDSQL = `SELECT ` + credentialColumns + ` FROM credentials WHERE id = $1`
+	// A sign-in checks everything against the credential's owner: both in
+	// one read.
+	credentialWithOwnerSQL = `SELECT ` + joinedCredentialColumns + `, ` + joinedUserColumns + `
+FROM credentials c JOIN users u ON u.id = c.user_id
+WHERE c.id = $1`
 
 	// The (user_id, created_at) index serves this; id breaks ties.
 	credentialsByUserSQL = `SELECT ` + credentialColumns + `
@@ -110,4 +115,22 @@ func credentialFields(c *domain.Credential) []any {
 	return []any{&c.ID, &c.UserID, &c.PublicKey, &c.Algorithm, &c.SignCount, &c.AAGUID, &c.Transports,
 		&c.AttestationFormat, &c.UserVerified, &c.BackupEligible, &c.BackupState, &c.Discoverable, &c.Name,
 		&c.CloneWarning, &c.CreatedAt, &c.LastUsedAt}
+}
+
+// CredentialWithOwner reads a credential and its user in one query.
+func (s *Store) CredentialWithOwner(ctx context.Context, id []byte) (domain.Credential, domain.User, error) {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	var (
+		c domain.Credential
+		u domain.User
+	)
+	err := s.pool.QueryRow(ctx, credentialWithOwnerSQL, id).Scan(append(credentialFields(&c), userFields(&u)...)...)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return domain.Credential{}, domain.User{}, domain.NotFound(msgCredentialNotFound)
+	}
+	if err != nil {
+		return domain.Credential{}, domain.User{}, storeError(err)
+	}
+	return c, u, nil
 }

@@ -36,6 +36,8 @@ function passkeyItem(template, credential, index, current, actions) {
     ? "Backed up by your passkey provider and available on your other devices"
     : "Kept on one device or security key only";
   q(".passkey-current").hidden = !current;
+  q(".passkey-provider-row").hidden = !credential.provider;
+  q(".passkey-provider").textContent = credential.provider ?? "";
   setTime(q(".passkey-created"), credential.created_at, "Unknown");
   setTime(q(".passkey-last-used"), credential.last_used_at, "Never");
 
@@ -93,7 +95,7 @@ function passkeyItem(template, credential, index, current, actions) {
   return li;
 }
 
-function setTime(cell, value, missing) {
+export function setTime(cell, value, missing) {
   if (!value) {
     cell.textContent = missing;
     return;

@@ -10,6 +10,9 @@ const doing = {
   delete: "Deleting the passkey",
   "sign-out": "Signing out",
   load: "Loading your passkeys",
+  "end-session": "Signing that device out",
+  "revoke-others": "Signing out your other sessions",
+  "more-events": "Loading older activity",
 };
 
 // sentence drops a trailing full stop, so a message can be embedded.

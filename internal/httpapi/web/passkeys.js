@@ -6,6 +6,8 @@
 import { api, ApiError, creationOptions, credentialJSON, requestOptions } from "/assets/passkeys-wire.js";
 import { focusItemControl, renderPasskeys } from "/assets/passkeys-list.js";
 import { explain } from "/assets/passkeys-messages.js";
+import { renderEvents, renderSessions } from "/assets/passkeys-security.js";
+import { signalAccepted, signalUnknown, signalUserDetails } from "/assets/passkeys-signals.js";
 
 const $ = (id) => document.getElementById(id);
 const SESSION_KEY = "movieapi.session";
@@ -85,6 +87,9 @@ function showSignedOut(message, kind = "info") {
   $("signed-in").hidden = true;
   $("signed-out").hidden = false;
   $("passkey-list").replaceChildren();
+  $("session-list").replaceChildren();
+  $("event-list").replaceChildren();
+  accepted = null;
   if (message) say(message, kind);
 }
 
@@ -97,12 +102,76 @@ async function showSignedIn(session, message) {
   $("account-title").focus();
 }
 
+// accepted is what the account accepted when the list was last loaded:
+// deleting the passkey this session came from ends the session, and the
+// browser is still told what is left.
+let accepted = null;
+
 async function refreshPasskeys(session) {
-  const { credentials } = await api("GET", "/webauthn/credentials", { token: session.token });
+  const { credentials, user_handle: userHandle } = await api("GET", "/webauthn/credentials", { token: session.token });
   renderPasskeys($("passkey-list"), credentials, session.credential_id, {
     rename: (credential, name) => act("rename", () => renamePasskey(credential, name)),
     remove: (credential) => act("delete", () => deletePasskey(credential)),
   });
+  accepted = { rpId: rpIdOf(session), userHandle, ids: credentials.map((c) => c.id) };
+  signalAccepted(accepted.rpId, accepted.userHandle, accepted.ids);
+  await refreshSecurity(session);
+}
+
+// The RP ID the sign-in ran under (kept with the session), else this host.
+const rpIdOf = (session) => session.rp_id || location.hostname;
+
+// ---- security: sessions and activity -------------------------------------
+
+let olderEvents = null; // the before= of the next page of activity, if any
+
+async function refreshSecurity(session) {
+  const [{ sessions }, page] = await Promise.all([
+    api("GET", "/webauthn/sessions", { token: session.token }),
+    api("GET", "/webauthn/events?limit=20", { token: session.token }),
+  ]);
+  renderSessions($("session-list"), sessions, (s) => act("end-session", () => endSession(s)));
+  $("revoke-others-button").hidden = sessions.length < 2;
+  renderEvents($("event-list"), page.events);
+  showMore(page.next_before);
+}
+
+function showMore(nextBefore) {
+  olderEvents = nextBefore;
+  $("more-events-button").hidden = nextBefore == null;
+}
+
+async function moreEvents() {
+  const session = currentSession();
+  const page = await api("GET", `/webauthn/events?limit=20&before=${olderEvents}`, { token: session?.token });
+  const first = $("event-list").children.length;
+  renderEvents($("event-list"), page.events, { append: true });
+  showMore(page.next_before);
+  // Keyboard users continue where the new entries start.
+  const next = $("event-list").children[first];
+  if (next) {
+    next.tabIndex = -1;
+    next.focus();
+  } else {
+    $("activity-title").focus();
+  }
+}
+
+async function endSession(target) {
+  const session = currentSession();
+  if (target.current) return signOut();
+  await api("DELETE", `/webauthn/sessions/${encodeURIComponent(target.id)}`, { token: session?.token });
+  await refreshSecurity(session);
+  $("sessions-title").focus();
+  say(`Signed out ${target.user_agent || "that device"}.`, "success");
+}
+
+async function revokeOthers() {
+  const session = currentSession();
+  const { ended } = await api("POST", "/webauthn/sessions/revoke-others", { token: session?.token });
+  await refreshSecurity(session);
+  $("sessions-title").focus();
+  say(ended === 1 ? "Signed out 1 other session." : `Signed out ${ended} other sessions.`, "success");
 }
 
 // ---- passkey autofill (conditional mediation) ----------------------------
@@ -221,23 +290,18 @@ async function finishSignIn(credential, publicKeyJSON, username, how) {
     expires_at: result.expires_at,
     username: result.username,
     credential_id: credential.id,
+    rp_id: publicKeyJSON.rpId || location.hostname,
   };
   saveSession(session);
+  signalUserDetails(session.rp_id, result.user_handle, result.username, result.username);
   await showSignedIn(session, `Signed in as ${result.username}${how}.`);
 }
 
 // forgetRemovedPasskey tells the browser that the server no longer knows a
 // passkey, so it stops offering it, and returns the error to show.
 async function forgetRemovedPasskey(rpId, credentialId) {
-  let forgotten = false;
-  if (typeof PublicKeyCredential.signalUnknownCredential === "function") {
-    try {
-      await PublicKeyCredential.signalUnknownCredential({ rpId, credentialId });
-      forgotten = true;
-    } catch {
-      // The browser may refuse the signal; the message below still holds.
-    }
-  }
+  // The browser may lack the signal or refuse it; the message still holds.
+  const forgotten = await signalUnknown(rpId, credentialId);
   const advice = forgotten
     ? "Your browser was asked to forget it."
     : "You can remove it in your device’s passkey settings.";
@@ -320,7 +384,9 @@ async function deletePasskey(credential) {
     throw err;
   }
   if (credential.id === session?.credential_id) {
-    // The server ends the sessions a deleted passkey created.
+    // The server ends the sessions a deleted passkey created; the browser
+    // still learns which passkeys the account keeps.
+    if (accepted) signalAccepted(accepted.rpId, accepted.userHandle, accepted.ids.filter((id) => id !== credential.id));
     clearSession();
     showSignedOut(`Passkey “${credential.name}” deleted. You had signed in with it, so you are signed out.`, "success");
     $("signin-username").focus();
@@ -365,6 +431,8 @@ $("add-form").addEventListener("submit", (event) => {
   act("add", () => addPasskey($("add-name").value.trim()));
 });
 $("signout-button").addEventListener("click", () => act("sign-out", signOut));
+$("revoke-others-button").addEventListener("click", () => act("revoke-others", revokeOthers));
+$("more-events-button").addEventListener("click", () => act("more-events", moreEvents));
 
 if (unsupportedReason) {
   $("unsupported").textContent = unsupportedReason;
