@@ -28,6 +28,7 @@ var allowedImports = map[string][]string{
 	"cmd":         {"app"},
 	"testenv":     {"*"},
 	"porttest":    {"domain"}, // the ports' contract tests, run by adapters and fakes
+	"loadtest":    {"domain"}, // what the load and fault tests share
 	"apitest":     {"*"},
 	"authtest":    {"*"},
 	"browsertest": {"*"},
@@ -38,7 +39,7 @@ var allowedImports = map[string][]string{
 
 // drivers may appear only in their adapters (and in test helpers).
 var drivers = map[string][]string{
-	"github.com/jackc/pgx":      {"postgres", "testenv"},
+	"github.com/jackc/pgx":      {"postgres", "testenv", "loadtest"},
 	"github.com/redis/go-redis": {"redis", "testenv", "apitest", "bench"},
 	"github.com/prometheus":     {"metrics"},
 	"github.com/golang-migrate": {"postgres", "testenv"},

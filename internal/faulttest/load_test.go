@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"movieapi/internal/loadtest"
 	"net/http"
 	"slices"
 	"sync"
@@ -90,7 +91,7 @@ const (
 type load struct {
 	c      *client
 	fault  backend
-	ledger *ledger
+	ledger *loadtest.Ledger
 	fails  *failures
 
 	phase   atomic.Int32
@@ -106,7 +107,7 @@ type load struct {
 // will take down.
 func startLoad(t *testing.T, srv *apitest.Server, fault backend) *load {
 	l := &load{
-		c: newClient(t, srv), fault: fault, ledger: newLedger(), fails: &failures{},
+		c: newClient(t, srv), fault: fault, ledger: loadtest.NewLedger(), fails: &failures{},
 		stop: make(chan struct{}), done: make(chan struct{}),
 	}
 	l.wg.Add(loadWorkers)
@@ -245,7 +246,7 @@ func (l *load) write(k requestKind, id string, m domain.Movie) bool {
 		a = l.send(k, http.MethodPut, "/movies/update/"+id, mustJSON(m))
 	}
 	if a.err != nil || a.status != kinds[k].success {
-		l.ledger.unanswered(id, m)
+		l.ledger.Unanswered(id, m)
 		return false
 	}
 	if k == kindAdd {
@@ -253,14 +254,14 @@ func (l *load) write(k requestKind, id string, m domain.Movie) bool {
 		if json.Unmarshal(a.body, &created) != nil || created.ID != id {
 			l.fails.add("%s: 201 with body %s, want id %s", kinds[k].name, a.text(), id)
 		}
-		l.ledger.answered(id, m)
+		l.ledger.Answered(id, m)
 		return true
 	}
 	var stored struct{ Data domain.Movie }
 	if json.Unmarshal(a.body, &stored) != nil || stored.Data != m {
 		l.fails.add("%s: 200 with body %s, want %+v", kinds[k].name, a.text(), m)
 	}
-	l.ledger.answered(id, stored.Data)
+	l.ledger.Answered(id, stored.Data)
 	return true
 }
 
@@ -272,8 +273,8 @@ func (l *load) read(id string) {
 		return
 	}
 	var got struct{ Data domain.Movie }
-	if json.Unmarshal(a.body, &got) != nil || !slices.Contains(l.ledger.acceptable(id), got.Data) {
-		l.fails.add("GET /movies/get/%s: %s, want one of %+v", id, a.text(), l.ledger.acceptable(id))
+	if json.Unmarshal(a.body, &got) != nil || !slices.Contains(l.ledger.Acceptable(id), got.Data) {
+		l.fails.add("GET /movies/get/%s: %s, want one of %+v", id, a.text(), l.ledger.Acceptable(id))
 	}
 }
 

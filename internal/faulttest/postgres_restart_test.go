@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"movieapi/internal/apitest"
+	"movieapi/internal/loadtest"
 	"movieapi/internal/testenv"
 )
 
@@ -40,8 +41,8 @@ func TestPostgresRestartDuringLoad(t *testing.T) {
 			l := runOutage(t, cfg, postgresBackend, phaseAnswers{pgAnswersUp, pgAnswersDown, pgAnswersRecovered},
 				func() { variant.fault(pg) }, pg.Start)
 
-			rows := l.ledger.verify(t, cfg.DatabaseURL)
-			confirmed, unconfirmed := l.ledger.counts()
+			rows := l.ledger.Verify(t, cfg.DatabaseURL, loadtest.AllRows)
+			confirmed, unconfirmed := l.ledger.Counts()
 			if rows < confirmed || rows > confirmed+unconfirmed {
 				t.Errorf("%d movies stored; %d confirmed, %d more attempted", rows, confirmed, unconfirmed)
 			}

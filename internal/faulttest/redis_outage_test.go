@@ -6,6 +6,7 @@ import (
 
 	"movieapi/internal/apitest"
 	"movieapi/internal/config"
+	"movieapi/internal/loadtest"
 	"movieapi/internal/testenv"
 )
 
@@ -45,8 +46,8 @@ func redisKilledDuringLoad(t *testing.T, near config.NearCache) {
 
 	l := runOutage(t, cfg, redisBackend, phaseAnswers{answersUp, answersDown, answersRecovered}, rs.Kill, rs.Start)
 
-	rows := l.ledger.verify(t, cfg.DatabaseURL)
-	confirmed, unconfirmed := l.ledger.counts()
+	rows := l.ledger.Verify(t, cfg.DatabaseURL, loadtest.AllRows)
+	confirmed, unconfirmed := l.ledger.Counts()
 	if unconfirmed != 0 {
 		t.Errorf("%d movie writes were not confirmed: a Redis outage must not stop writes", unconfirmed)
 	}

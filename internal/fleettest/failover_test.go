@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"movieapi/internal/loadtest"
 )
 
 // Answers to wait for before a fault and after recovery: they bound the
@@ -36,7 +38,7 @@ func redisFailover(t *testing.T, engine, databaseURL string, nodes []*node, kill
 		measuredMarker, engine, l.outage.summary(killed), promotion.Round(time.Millisecond),
 		recovered.Round(time.Millisecond), l.staleReads.Load(), l.answers.Load())
 
-	movies := l.ledger.verify(t, databaseURL)
+	movies := l.ledger.Verify(t, databaseURL, loadtest.OwnRows)
 	sessions := l.checkSessions(t, nodes[0])
 	t.Logf("%s %s: acknowledged writes checked after the failover: %d movies, %d sessions", measuredMarker, engine, movies, sessions)
 }

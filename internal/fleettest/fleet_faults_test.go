@@ -4,6 +4,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"movieapi/internal/loadtest"
 )
 
 // loadSources are the client IPs of the load through HAProxy, one node
@@ -72,7 +74,7 @@ func instanceKilled(t *testing.T, f *fleet) {
 // acknowledged session works.
 func checkWrites(t *testing.T, f *fleet, l *mixedLoad) {
 	t.Helper()
-	movies := l.ledger.verify(t, f.databaseURL)
+	movies := l.ledger.Verify(t, f.databaseURL, loadtest.OwnRows)
 	sessions := l.checkSessions(t, f.viaBalancer(t, "127.0.0.20"))
 	t.Logf("%s acknowledged writes checked: %d movies, %d sessions", measuredMarker, movies, sessions)
 }

@@ -1,11 +1,15 @@
 package fleettest
 
 import (
+	"encoding/json"
+	"fmt"
 	"net/http"
+	"slices"
 	"testing"
 
 	"movieapi/internal/authtest"
 	"movieapi/internal/domain"
+	"movieapi/internal/loadtest"
 )
 
 // send makes one request and judges it.
@@ -51,7 +55,11 @@ func (l *mixedLoad) write(n *node, k kind, m domain.Movie) bool {
 		a = l.send(n, k, "PUT", "/movies/update/"+m.ID(), mustJSON(m))
 	}
 	acked := a.err == nil && a.status == successOf(k)
-	l.ledger.record(m, acked)
+	if acked {
+		l.ledger.Answered(m.ID(), m)
+	} else {
+		l.ledger.Unanswered(m.ID(), m)
+	}
 	return acked
 }
 
@@ -62,7 +70,7 @@ func (l *mixedLoad) read(n *node, id string) {
 	if a.err != nil || a.status != http.StatusOK {
 		return
 	}
-	problem, stale := l.ledger.checkRead(id, a.body)
+	problem, stale := checkRead(l.ledger, id, a.body)
 	switch {
 	case problem == "":
 	case stale && policy(l.policy.Load()) == redisSwitch:
@@ -91,7 +99,7 @@ func (l *mixedLoad) signIn(begin, finish *node, user string, p *authtest.Passkey
 	var body struct {
 		SessionToken string `json:"session_token"`
 	}
-	if done.err != nil || done.status != http.StatusOK || jsonInto(done.body, &body) != nil || body.SessionToken == "" {
+	if done.err != nil || done.status != http.StatusOK || json.Unmarshal(done.body, &body) != nil || body.SessionToken == "" {
 		return ""
 	}
 	l.tokens.Store(body.SessionToken, struct{}{})
@@ -117,4 +125,17 @@ func (l *mixedLoad) checkSessions(t *testing.T, n *node) int {
 		t.Errorf("%d of %d acknowledged sessions lost", lost, count)
 	}
 	return count
+}
+
+// checkRead returns what is wrong with a read of id ("" when nothing), and
+// whether it is a stale value: one written before what was acknowledged.
+func checkRead(ledger *loadtest.Ledger, id string, body []byte) (problem string, stale bool) {
+	var got struct{ Data domain.Movie }
+	if err := json.Unmarshal(body, &got); err != nil {
+		return fmt.Sprintf("%s: not a movie: %s", id, body), false
+	}
+	if !slices.Contains(ledger.Acceptable(id), got.Data) {
+		return fmt.Sprintf("%s reads %+v, a value older than what was acknowledged", id, got.Data), true
+	}
+	return "", false
 }

@@ -2,6 +2,7 @@ package fleettest
 
 import (
 	"fmt"
+	"movieapi/internal/loadtest"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -55,7 +56,7 @@ type mixedLoad struct {
 	nodes  []*node
 	policy atomic.Int32
 
-	ledger *ledger
+	ledger *loadtest.Ledger
 	fails  failures
 	tokens sync.Map // session token → struct{}: sign-ins that answered 200
 
@@ -71,7 +72,7 @@ type mixedLoad struct {
 // starts the workers; the test must call finish (a cleanup also does).
 func startLoad(t *testing.T, workers []*node) *mixedLoad {
 	t.Helper()
-	l := &mixedLoad{nodes: workers, ledger: newLedger(), stop: make(chan struct{}), done: make(chan struct{})}
+	l := &mixedLoad{nodes: workers, ledger: loadtest.NewLedger(), stop: make(chan struct{}), done: make(chan struct{})}
 	var wg sync.WaitGroup
 	for w := range loadWorkers {
 		user := fmt.Sprintf("load-%d-%s", w, randomName())
