@@ -147,9 +147,13 @@ func queryInt(r *http.Request, name string) (int64, error) {
 
 // withRequestMeta gives the account routes what an account's sessions and
 // activity log record of a request: the client's network and user agent,
-// and the request id. Only these routes pay for it.
+// and the request id. Only requests that can record something pay for it:
+// reads (GET) of the account never do.
 func (s *AppState) withRequestMeta(next handler) handler {
 	return func(w http.ResponseWriter, r *http.Request) error {
+		if r.Method == http.MethodGet {
+			return next(w, r)
+		}
 		ip, _ := netip.ParseAddr(clientIP(r, s.TrustedProxies))
 		ctx := domain.WithRequestMeta(r.Context(), domain.RequestMeta{
 			Client:    domain.ClientInfo{IP: domain.TruncateIP(ip), UserAgent: domain.SummarizeUserAgent(r.UserAgent())},
