@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"movieapi/internal/apitest"
+	"movieapi/internal/loadtest"
 	"movieapi/internal/testenv"
 )
 
@@ -35,7 +36,7 @@ func TestHostileInputOnEveryRoute(t *testing.T) {
 		addr := strings.TrimPrefix(srv.URL, "http://")
 
 		jobs := hostileJobs(routes)
-		fails := &failures{}
+		fails := &loadtest.Failures{}
 		var wg sync.WaitGroup
 		queue := make(chan hostileJob)
 		for range hostileWorkers {
@@ -55,7 +56,7 @@ func TestHostileInputOnEveryRoute(t *testing.T) {
 		close(queue)
 		wg.Wait()
 		t.Logf("%d hostile requests on %d routes", len(jobs), len(routes))
-		fails.report(t)
+		fails.Report(t)
 
 		if r := srv.Do(t, "GET", "/health", nil); r.Status != http.StatusOK {
 			t.Errorf("after the hostile input, GET /health: %d %s", r.Status, r.Body)
@@ -184,32 +185,32 @@ func unregisteredMethod(r route) string {
 var saneRequestID = regexp.MustCompile(`^[A-Za-z0-9._:-]{1,128}$`)
 
 // judgeHTTP checks one answer against the contract.
-func judgeHTTP(fails *failures, j hostileJob, a answer) {
+func judgeHTTP(fails *loadtest.Failures, j hostileJob, a answer) {
 	switch {
 	case a.err != nil:
-		fails.add("%s: no answer: %v", j, a.err)
+		fails.Add("%s: no answer: %v", j, a.err)
 		return
 	case a.status >= 500:
-		fails.add("%s: %d %s", j, a.status, a.text())
+		fails.Add("%s: %d %s", j, a.status, a.text())
 		return
 	case !slices.Contains(j.want, a.status):
-		fails.add("%s: %d %s, want %v", j, a.status, a.text(), j.want)
+		fails.Add("%s: %d %s, want %v", j, a.status, a.text(), j.want)
 	}
 	ctype := a.header.Get("Content-Type")
 	switch {
 	case a.status >= 400 && a.jsonError() == "":
-		fails.add("%s: %d without a JSON error body: %s %q", j, a.status, ctype, a.text())
+		fails.Add("%s: %d without a JSON error body: %s %q", j, a.status, ctype, a.text())
 	case a.status < 300 && j.route.group == groupPage && !strings.HasPrefix(ctype, "text/html"):
-		fails.add("%s: page answered %q", j, ctype)
+		fails.Add("%s: page answered %q", j, ctype)
 	case a.status < 300 && slices.Contains(jsonGroups, j.route.group) && !strings.HasPrefix(ctype, "application/json"):
-		fails.add("%s: JSON route answered %q", j, ctype)
+		fails.Add("%s: JSON route answered %q", j, ctype)
 	case a.status == http.StatusUnauthorized && !strings.HasPrefix(a.header.Get("WWW-Authenticate"), "Bearer"):
-		fails.add("%s: 401 without WWW-Authenticate: Bearer", j)
+		fails.Add("%s: 401 without WWW-Authenticate: Bearer", j)
 	case a.status == http.StatusMethodNotAllowed && !strings.Contains(a.header.Get("Allow"), j.route.method):
-		fails.add("%s: 405 with Allow %q, which lacks %s", j, a.header.Get("Allow"), j.route.method)
+		fails.Add("%s: 405 with Allow %q, which lacks %s", j, a.header.Get("Allow"), j.route.method)
 	}
 	if id := a.header.Get("X-Request-Id"); !saneRequestID.MatchString(id) {
-		fails.add("%s: X-Request-Id %q", j, shorten(id))
+		fails.Add("%s: X-Request-Id %q", j, shorten(id))
 	}
 }
 

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"movieapi/internal/loadtest"
 )
 
 // rawAnswer is what came back on a raw connection: a status, or nothing
@@ -49,12 +51,12 @@ func sendRaw(addr string, j hostileJob) rawAnswer {
 }
 
 // judgeRaw: the wanted status, or the connection closed without an answer.
-func judgeRaw(fails *failures, j hostileJob, a rawAnswer) {
+func judgeRaw(fails *loadtest.Failures, j hostileJob, a rawAnswer) {
 	switch {
 	case a.err != nil:
-		fails.add("%s: %v", j, a.err)
+		fails.Add("%s: %v", j, a.err)
 	case a.closed:
 	case a.status != j.want[0]:
-		fails.add("%s: %d, want %d or the connection closed", j, a.status, j.want[0])
+		fails.Add("%s: %d, want %d or the connection closed", j, a.status, j.want[0])
 	}
 }

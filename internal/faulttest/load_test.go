@@ -92,7 +92,7 @@ type load struct {
 	c      *client
 	fault  backend
 	ledger *loadtest.Ledger
-	fails  *failures
+	fails  *loadtest.Failures
 
 	phase   atomic.Int32
 	strict  [phaseCount]atomic.Int64 // answers judged strictly, per phase
@@ -107,7 +107,7 @@ type load struct {
 // will take down.
 func startLoad(t *testing.T, srv *apitest.Server, fault backend) *load {
 	l := &load{
-		c: newClient(t, srv), fault: fault, ledger: loadtest.NewLedger(), fails: &failures{},
+		c: newClient(t, srv), fault: fault, ledger: loadtest.NewLedger(), fails: &loadtest.Failures{},
 		stop: make(chan struct{}), done: make(chan struct{}),
 	}
 	l.wg.Add(loadWorkers)
@@ -202,12 +202,12 @@ func (l *load) send(k requestKind, method, path string, body []byte) answer {
 	what := fmt.Sprintf("%s [%s→%s]", kinds[k].name, start, end)
 	switch {
 	case a.err != nil:
-		l.fails.add("%s: no answer: %v", what, a.err)
+		l.fails.Add("%s: no answer: %v", what, a.err)
 		return a
 	case a.status >= 500 && !a.isUnavailable():
-		l.fails.add("%s: %d %s (the only 5xx allowed is the contract's 503)", what, a.status, a.text())
+		l.fails.Add("%s: %d %s (the only 5xx allowed is the contract's 503)", what, a.status, a.text())
 	case !slices.Contains(l.allowed(k, start, end), a.status):
-		l.fails.add("%s: %d %s, want one of %v", what, a.status, a.text(), l.allowed(k, start, end))
+		l.fails.Add("%s: %d %s, want one of %v", what, a.status, a.text(), l.allowed(k, start, end))
 	}
 	if start == end {
 		l.strict[start].Add(1)
@@ -252,14 +252,14 @@ func (l *load) write(k requestKind, id string, m domain.Movie) bool {
 	if k == kindAdd {
 		var created struct{ ID string }
 		if json.Unmarshal(a.body, &created) != nil || created.ID != id {
-			l.fails.add("%s: 201 with body %s, want id %s", kinds[k].name, a.text(), id)
+			l.fails.Add("%s: 201 with body %s, want id %s", kinds[k].name, a.text(), id)
 		}
 		l.ledger.Answered(id, m)
 		return true
 	}
 	var stored struct{ Data domain.Movie }
 	if json.Unmarshal(a.body, &stored) != nil || stored.Data != m {
-		l.fails.add("%s: 200 with body %s, want %+v", kinds[k].name, a.text(), m)
+		l.fails.Add("%s: 200 with body %s, want %+v", kinds[k].name, a.text(), m)
 	}
 	l.ledger.Answered(id, stored.Data)
 	return true
@@ -274,7 +274,7 @@ func (l *load) read(id string) {
 	}
 	var got struct{ Data domain.Movie }
 	if json.Unmarshal(a.body, &got) != nil || !slices.Contains(l.ledger.Acceptable(id), got.Data) {
-		l.fails.add("GET /movies/get/%s: %s, want one of %+v", id, a.text(), l.ledger.Acceptable(id))
+		l.fails.Add("GET /movies/get/%s: %s, want one of %+v", id, a.text(), l.ledger.Acceptable(id))
 	}
 }
 
@@ -290,7 +290,7 @@ func (l *load) signIn(k requestKind, body []byte) {
 		}
 	}
 	if json.Unmarshal(a.body, &got) != nil || got.Options.PublicKey.Challenge == "" {
-		l.fails.add("%s: 200 without a challenge: %s", kinds[k].name, a.text())
+		l.fails.Add("%s: 200 without a challenge: %s", kinds[k].name, a.text())
 	}
 }
 

@@ -35,7 +35,7 @@ func runOutage(t *testing.T, cfg config.Config, b backend, answers phaseAnswers,
 
 		l.finish()
 		t.Log(l.summary())
-		l.fails.report(t)
+		l.fails.Report(t)
 	})
 	if l == nil {
 		t.Fatal("the load did not start")

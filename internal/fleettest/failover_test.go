@@ -33,7 +33,7 @@ func redisFailover(t *testing.T, engine, databaseURL string, nodes []*node, kill
 	l.setPolicy(allSucceed)
 	l.waitStrict(t, answersAfter)
 	l.finish()
-	l.fails.report(t)
+	l.fails.Report(t)
 	t.Logf("%s %s: primary SIGKILLed under load: %s; replica promoted after %s; every request kind succeeded again %s after the kill; %d stale movie reads before the writers' cache repairs; %d answers",
 		measuredMarker, engine, l.outage.summary(killed), promotion.Round(time.Millisecond),
 		recovered.Round(time.Millisecond), l.staleReads.Load(), l.answers.Load())

@@ -41,9 +41,9 @@ func rollingRestart(t *testing.T, f *fleet) {
 		l.waitStrict(t, answersBefore/2)
 	}
 	l.finish()
-	l.fails.report(t)
+	l.fails.Report(t)
 	t.Logf("%s rolling restart of %d instances under load: %d answers in %s, %d failed",
-		measuredMarker, fleetSize, l.answers.Load(), time.Since(started).Round(time.Millisecond), l.fails.total)
+		measuredMarker, fleetSize, l.answers.Load(), time.Since(started).Round(time.Millisecond), l.fails.Total())
 	checkWrites(t, f, l)
 }
 
@@ -62,7 +62,7 @@ func instanceKilled(t *testing.T, f *fleet) {
 	l.setPolicy(allSucceed)
 	l.waitStrict(t, answersAfter)
 	l.finish()
-	l.fails.report(t)
+	l.fails.Report(t)
 	t.Logf("%s %s SIGKILLed under load: %s; out of rotation after %s; %d answers",
 		measuredMarker, victim.name, l.outage.summary(killed), out.Round(time.Millisecond), l.answers.Load())
 	checkWrites(t, f, l)

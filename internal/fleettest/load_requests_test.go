@@ -23,10 +23,10 @@ func (l *mixedLoad) send(n *node, k kind, method, path string, body []byte, head
 	case p == allSucceed:
 		l.strict.Add(1)
 		if !ok {
-			l.fails.add("%s via %s (all must succeed): %s", kindNames[k], n.name, a)
+			l.fails.Add("%s via %s (all must succeed): %s", kindNames[k], n.name, a)
 		}
 	case p == redisSwitch && !ok && (!k.needsRedis() || !a.isUnavailable()):
-		l.fails.add("%s via %s while Redis failed over: %s (only passkey routes may answer the contract's 503)",
+		l.fails.Add("%s via %s while Redis failed over: %s (only passkey routes may answer the contract's 503)",
 			kindNames[k], n.name, a)
 	}
 	if ok {
@@ -79,7 +79,7 @@ func (l *mixedLoad) read(n *node, id string) {
 		// promoted replica serves the value from before (movies.repairs).
 		l.staleReads.Add(1)
 	default:
-		l.fails.add("GET via %s: %s", n.name, problem)
+		l.fails.Add("GET via %s: %s", n.name, problem)
 	}
 }
 
@@ -92,7 +92,7 @@ func (l *mixedLoad) signIn(begin, finish *node, user string, p *authtest.Passkey
 	}
 	assertion, err := p.Assert(start.body)
 	if err != nil {
-		l.fails.add("assert: %v", err)
+		l.fails.Add("assert: %v", err)
 		return ""
 	}
 	done := l.send(finish, kindSignInFinish, "POST", "/webauthn/auth/finish", authtest.FinishRequest(user, assertion))

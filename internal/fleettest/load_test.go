@@ -57,7 +57,7 @@ type mixedLoad struct {
 	policy atomic.Int32
 
 	ledger *loadtest.Ledger
-	fails  failures
+	fails  loadtest.Failures
 	tokens sync.Map // session token → struct{}: sign-ins that answered 200
 
 	answers    atomic.Int64

@@ -6,36 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"testing"
 	"time"
 )
-
-// failures collects what went wrong in worker goroutines; the test reports
-// the first few and the total.
-type failures struct {
-	mu    sync.Mutex
-	first []string
-	total int
-}
-
-func (f *failures) add(format string, args ...any) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.total++
-	if len(f.first) < 20 {
-		f.first = append(f.first, fmt.Sprintf(format, args...))
-	}
-}
-
-// report fails the test if anything was collected.
-func (f *failures) report(t testing.TB) {
-	t.Helper()
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if f.total > 0 {
-		t.Errorf("%d failure(s), the first %d:\n  %s", f.total, len(f.first), strings.Join(f.first, "\n  "))
-	}
-}
 
 // outage is what the clients saw of a fault: the answers that were not
 // successes, when they came, and how slow answers got meanwhile.

@@ -43,14 +43,21 @@ func serveEmbedded(w http.ResponseWriter, r *http.Request, name, contentType str
 	if !ok {
 		return errNoRoute
 	}
+	writeValidated(w, r, f.body, f.etag, contentType, "no-cache")
+	return nil
+}
+
+// writeValidated answers a body that has a strong validator: 304 when the
+// client's copy is current (If-None-Match), else the body, with its
+// content type and caching rule.
+func writeValidated(w http.ResponseWriter, r *http.Request, body []byte, etag, contentType, cacheControl string) {
 	h := w.Header()
 	h.Set("Content-Type", contentType)
-	h.Set("Cache-Control", "no-cache")
-	h.Set("ETag", f.etag)
-	if r.Header.Get("If-None-Match") == f.etag {
+	h.Set("Cache-Control", cacheControl)
+	h.Set("ETag", etag)
+	if r.Header.Get("If-None-Match") == etag {
 		w.WriteHeader(http.StatusNotModified)
-		return nil
+		return
 	}
-	_, _ = w.Write(f.body)
-	return nil
+	_, _ = w.Write(body)
 }

@@ -62,14 +62,7 @@ func (s *AppState) wellKnownWebAuthn(w http.ResponseWriter, r *http.Request) err
 	if doc == nil {
 		return errNoRelatedOrigins
 	}
-	h := w.Header()
-	h.Set("Content-Type", "application/json")
-	h.Set("Cache-Control", relatedOriginsCacheControl)
-	h.Set("ETag", doc.etag)
-	if r.Header.Get("If-None-Match") == doc.etag {
-		w.WriteHeader(http.StatusNotModified)
-		return nil
-	}
-	_, _ = w.Write(doc.body)
+	// Exactly application/json: browsers refuse the document otherwise.
+	writeValidated(w, r, doc.body, doc.etag, "application/json", relatedOriginsCacheControl)
 	return nil
 }
