@@ -64,7 +64,7 @@ func parseGoBench(out string) []Micro {
 func (b *bench) profileDuring(ctx context.Context, admin, file string, load *exec.Cmd) string {
 	got := make(chan error, 1)
 	go func() {
-		got <- fetch(ctx, b, fmt.Sprintf("http://%s/debug/pprof/profile?seconds=%d", admin, b.DurationS-1), file)
+		got <- fetch(ctx, b, fmt.Sprintf("http://%s/debug/pprof/profile?seconds=%d", admin, max(b.DurationS-1, 1)), file)
 	}()
 	_ = load.Run() // the load's own failures show as an empty or thin profile
 	if err := <-got; err != nil {

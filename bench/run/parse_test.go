@@ -127,3 +127,12 @@ func TestLoadSettings(t *testing.T) {
 		t.Errorf("a bad BENCH_WARMUP: %v", err)
 	}
 }
+
+func TestLastLines(t *testing.T) {
+	if got := lastLines("a\nb\nc\n", 2); got != "b\nc" {
+		t.Errorf("lastLines = %q, want %q", got, "b\nc")
+	}
+	if got := lastLines("a\n", 5); got != "a" {
+		t.Errorf("lastLines of a short log = %q", got)
+	}
+}

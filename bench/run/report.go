@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -21,6 +22,22 @@ func f3(v float64) string { return strconv.FormatFloat(v, 'f', 3, 64) }
 
 // num writes v with as many digits as it needs: 2, 0.5.
 func num(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
+
+// nsPerOp writes a time per operation as go test -bench does: five
+// significant digits at most, none after the point from 999.95 up.
+func nsPerOp(v float64) string {
+	digits := 7
+	for i, bound := range []float64{999.95, 99.995, 9.9995, 0.99995, 0.099995, 0.0099995, 0.00099995} {
+		if math.Abs(v) >= bound {
+			digits = i
+			break
+		}
+	}
+	if v == 0 {
+		digits = 0
+	}
+	return strconv.FormatFloat(v, 'f', digits, 64)
+}
 
 // rounded is v as the report prints it with digits decimals, so that a
 // ratio or a verdict is computed from the figure the reader sees.
@@ -82,7 +99,7 @@ func section(r *Results) string {
 	line("| benchmark | ns/op | B/op | allocs/op |")
 	line("|---|---:|---:|---:|")
 	for _, m := range r.Micro {
-		line("| %s | %s | %s | %s |", m.Name, num(m.NsPerOp), num(m.BytesPerOp), num(m.AllocsPerOp))
+		line("| %s | %s | %s | %s |", m.Name, nsPerOp(m.NsPerOp), num(m.BytesPerOp), num(m.AllocsPerOp))
 	}
 	profileSection(line, "CPU profile of the service during cache-hit reads", r.Profiles.Hit)
 	profileSection(line, "CPU profile of the service during sign-ins", r.Profiles.SignIn)

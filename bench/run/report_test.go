@@ -5,6 +5,14 @@ import (
 	"testing"
 )
 
+func TestNsPerOp(t *testing.T) {
+	for v, want := range map[float64]string{0: "0", 103388: "103388", 999.96: "1000", 785: "785.0", 709.4: "709.4", 45.67: "45.67", 2.5: "2.500", 0.25: "0.2500"} {
+		if got := nsPerOp(v); got != want {
+			t.Errorf("nsPerOp(%v) = %q, want %q", v, got, want)
+		}
+	}
+}
+
 func TestRatioAndVerdict(t *testing.T) {
 	for _, c := range []struct {
 		a, b float64
@@ -112,7 +120,7 @@ func TestSectionRendersEveryTableAndTarget(t *testing.T) {
 		"| Redis GET, `redis-benchmark -t get -c 64` | 100000 | 0.300 | 1.000 |\n",
 		"| PostgreSQL primary-key SELECT, `pgbench -S -M prepared -c 64` | 50000 | 1.000 | 3.000 |\n",
 		"| passkey sign-in, one at a time | 400 | 2.500 | 4.000 |\n",
-		"### Go benchmarks (`go test -bench`, 2 s each)\n\n| benchmark | ns/op | B/op | allocs/op |\n|---|---:|---:|---:|\n| BenchmarkMiddlewareChain | 2500 | 900 | 12 |\n",
+		"### Go benchmarks (`go test -bench`, 2 s each)\n\n| benchmark | ns/op | B/op | allocs/op |\n|---|---:|---:|---:|\n| BenchmarkMiddlewareChain | 2500 | 900 | 12 |\n| BenchmarkBareChi | 800.0 | 300 | 4 |\n",
 		"| BenchmarkES256Verify | 50000 | 1000 | 20.5 |\n\n" + benchEnd + "\n",
 	} {
 		if !strings.Contains(got, want) {

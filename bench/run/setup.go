@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -197,15 +198,8 @@ func (b *bench) metricDelta(ctx context.Context, base string, f func() error, se
 }
 
 func lastLines(s string, n int) string {
-	end := len(s)
-	for i := len(s) - 1; i >= 0; i-- {
-		if s[i] == '\n' && i < len(s)-1 {
-			if n--; n == 0 {
-				return s[i+1 : end]
-			}
-		}
-	}
-	return s
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	return strings.Join(lines[max(len(lines)-n, 0):], "\n")
 }
 
 // itoa keeps argument lists short.
