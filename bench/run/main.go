@@ -39,10 +39,11 @@ func main() {
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	err := run(ctx, *from)
+	interrupted := ctx.Err() != nil
 	stop()
 	if err != nil {
 		logf("%v", err)
-		if errors.Is(err, context.Canceled) {
+		if interrupted {
 			os.Exit(130)
 		}
 		os.Exit(1)
