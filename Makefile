@@ -42,8 +42,9 @@ lint: ## gofmt check, go vet, golangci-lint
 fmt: ## rewrite Go files with gofmt and goimports
 	scripts/test-all.sh --fmt
 
-bench: ## benchmarks
-	scripts/bench.sh
+bench: ## load benchmarks: docs/benchmarks.md and its chart (settings: go run ./bench/run -h)
+	go run ./cmd/dev need wrk:wrk gnuplot:gnuplot-nox redis-benchmark:redis-tools psql:postgresql-client pgbench:postgresql-contrib
+	services=$$(go run ./cmd/dev up) && eval "$$services" && go run ./bench/run
 
 migrate-up migrate-down migrate-version: ## movieapi migrate up|down|version against DATABASE_URL
 	@source scripts/services.sh && services_up && go run -ldflags "$(LDFLAGS)" ./cmd/movieapi migrate $(@:migrate-%=%)

@@ -3,7 +3,7 @@
 // cache. One go-redis GET of the cached entry, the movie taken out of it
 // and written as {"data":…} — the same Redis work and the same JSON work as
 // movieapi's handler, without its router, middleware, logging, metrics or
-// service layers. scripts/bench.sh runs it beside the service and reports
+// service layers. bench/run runs it beside the service and reports
 // the service's throughput and p99 as ratios of this one's.
 //
 //	baseline -addr 127.0.0.1:8081 -redis redis://127.0.0.1:6379/0 -prefix bench:

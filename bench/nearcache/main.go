@@ -1,5 +1,5 @@
 // Command nearcache measures what the near cache changes beyond speed, for
-// scripts/bench.sh. Two modes:
+// bench/run. Two modes, each printing one JSON object:
 //
 // staleness: a writer PUTs one movie on instance -writer, a reader GETs it
 // in a tight loop on instance -reader; for each of -writes updates it
@@ -8,14 +8,14 @@
 // reader had already seen (reads that went backwards).
 //
 //	nearcache -mode staleness -writer http://127.0.0.1:8081 -reader http://127.0.0.1:8082 -writes 1000
-//	STALENESS writes=1000 p50_ms=… p99_ms=… max_ms=… backwards=… reads=… late=…
+//	{"writes":1000,"p50_ms":…,"p99_ms":…,"max_ms":…,"backwards":…,"reads":…,"late":…}
 //
 // walk: reads every id of -ids (one a line) once from -reader, with
 // -concurrency requests at a time, so that an instance's near cache sees as
 // many distinct movies as the file holds.
 //
 //	nearcache -mode walk -reader http://127.0.0.1:8082 -ids ids.txt
-//	WALK reads=… errors=… seconds=…
+//	{"reads":…,"errors":…,"seconds":…}
 package main
 
 import (
@@ -23,6 +23,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -97,10 +98,10 @@ func staleness(client *http.Client, writer, reader string, writes int, bound tim
 		return err
 	}
 	slices.Sort(delays)
-	fmt.Printf("STALENESS writes=%d p50_ms=%.3f p99_ms=%.3f max_ms=%.3f backwards=%d reads=%d late=%d\n",
-		writes, ms(percentile(delays, 50)), ms(percentile(delays, 99)), ms(percentile(delays, 100)),
-		r.backwards.Load(), r.reads.Load(), late)
-	return nil
+	return json.NewEncoder(os.Stdout).Encode(map[string]any{
+		"writes": writes, "p50_ms": ms(percentile(delays, 50)), "p99_ms": ms(percentile(delays, 99)),
+		"max_ms": ms(percentile(delays, 100)), "backwards": r.backwards.Load(), "reads": r.reads.Load(), "late": late,
+	})
 }
 
 // tightReader GETs one movie back to back and notes when each update first
@@ -215,8 +216,9 @@ func walk(client *http.Client, reader, file string, concurrency int) error {
 	if reads.Load() == 0 {
 		return errors.New("walk: no ids in " + file)
 	}
-	fmt.Printf("WALK reads=%d errors=%d seconds=%.3f\n", reads.Load(), failures.Load(), time.Since(start).Seconds())
-	return nil
+	return json.NewEncoder(os.Stdout).Encode(map[string]any{
+		"reads": reads.Load(), "errors": failures.Load(), "seconds": time.Since(start).Seconds(),
+	})
 }
 
 // send makes one request; a body is JSON. The client's timeout bounds it.

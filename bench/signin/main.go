@@ -2,9 +2,9 @@
 // accounts, each with its own software ES256 passkey (internal/authtest,
 // real signatures), then for -duration runs -concurrency workers that each
 // repeat a full username-first sign-in: POST /webauthn/auth/start, sign the
-// challenge, POST /webauthn/auth/finish. It prints one line of key=value
-// pairs (sign-ins per second, p50 and p99 of a whole sign-in, errors) for
-// scripts/bench.sh, which runs it against a service started with
+// challenge, POST /webauthn/auth/finish. It prints one JSON object
+// (sign-ins, seconds, sign-ins per second, p50 and p99 of a whole sign-in,
+// errors) for bench/run, which runs it against a service started with
 // AXUM_RATE_LIMIT_PER_MIN=0.
 //
 // The latency of a sign-in includes the client's signature (tens of
@@ -69,9 +69,13 @@ func main() {
 		fail(err)
 	}
 	r := run(t, accounts, *concurrency, *duration)
-	fmt.Printf("requests=%d seconds=%.3f rps=%.1f p50_ms=%.3f p99_ms=%.3f errors=%d\n",
-		r.ok, r.elapsed.Seconds(), float64(r.ok)/r.elapsed.Seconds(),
-		ms(percentile(r.latencies, 0.50)), ms(percentile(r.latencies, 0.99)), r.errors)
+	err = json.NewEncoder(os.Stdout).Encode(summary{
+		Requests: r.ok, Seconds: r.elapsed.Seconds(), RPS: float64(r.ok) / r.elapsed.Seconds(),
+		P50ms: ms(percentile(r.latencies, 0.50)), P99ms: ms(percentile(r.latencies, 0.99)), Errors: r.errors,
+	})
+	if err != nil {
+		fail(err)
+	}
 	if r.firstError != nil {
 		fmt.Fprintf(os.Stderr, "signin: first error: %v\n", r.firstError)
 	}
@@ -141,6 +145,17 @@ func post(ctx context.Context, t target, path string, body any) ([]byte, error) 
 		return nil, fmt.Errorf("POST %s: %d %s", path, status, answer)
 	}
 	return answer, nil
+}
+
+// summary is what the driver prints: sign-ins that succeeded, the run's
+// length, their rate and latency percentiles, and failed sign-ins.
+type summary struct {
+	Requests int64   `json:"requests"`
+	Seconds  float64 `json:"seconds"`
+	RPS      float64 `json:"rps"`
+	P50ms    float64 `json:"p50_ms"`
+	P99ms    float64 `json:"p99_ms"`
+	Errors   int64   `json:"errors"`
 }
 
 type result struct {

@@ -2,7 +2,7 @@
 -- script argument: one id a line, rows seeded in PostgreSQL and never read
 -- before; second: the number of wrk threads). Each thread walks its own
 -- stride of the list, so no id is asked for twice until a thread runs out
--- and starts over; scripts/bench.sh seeds more ids than a run can read and
+-- and starts over; bench/run seeds more ids than a run can read and
 -- checks the service's cache counters afterwards.
 
 local dir = debug.getinfo(1, "S").source:match("^@(.*/)") or "./"

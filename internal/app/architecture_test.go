@@ -34,7 +34,7 @@ var allowedImports = map[string][]string{
 	"browsertest": {"*"},
 	"faulttest":   {"*"},        // tests only: its Go files hold nothing but the package doc
 	"fleettest":   {"*"},        // tests only, like faulttest
-	"bench":       {"authtest"}, // the load driver and baseline server of scripts/bench.sh
+	"bench":       {"authtest"}, // make bench: bench/run, its load drivers and the baseline server
 }
 
 // drivers may appear only in their adapters (and in test helpers).
