@@ -190,14 +190,7 @@ func TestServeFinishesInFlightRequestsOnShutdown(t *testing.T) {
 	if resp.StatusCode != http.StatusCreated {
 		t.Errorf("in-flight request: %d, want 201", resp.StatusCode)
 	}
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Errorf("serve returned %v after shutdown", err)
-		}
-	case <-time.After(runBound):
-		t.Fatal("serve did not return after shutdown")
-	}
+	awaitServeReturn(t, done, "shutdown")
 	_ = logWriter.Close()
 }
 
@@ -239,14 +232,7 @@ func TestServeDrainsBeforeStopping(t *testing.T) {
 	if r := get(t, fresh, addr, "/health"); r.StatusCode != http.StatusOK {
 		t.Errorf("liveness while draining: %d", r.StatusCode)
 	}
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Errorf("serve returned %v after draining", err)
-		}
-	case <-time.After(runBound):
-		t.Fatal("serve did not return after draining")
-	}
+	awaitServeReturn(t, done, "draining")
 	if _, err := net.Dial("tcp", addr); err == nil {
 		t.Error("still accepting connections after serve returned")
 	}
@@ -307,4 +293,18 @@ func closedAddr(t *testing.T) string {
 	addr := ln.Addr().String()
 	_ = ln.Close()
 	return addr
+}
+
+// awaitServeReturn waits for serve's result on done after the named event; it
+// must return, and without an error.
+func awaitServeReturn(t *testing.T, done <-chan error, after string) {
+	t.Helper()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("serve returned %v after %s", err, after)
+		}
+	case <-time.After(runBound):
+		t.Fatalf("serve did not return after %s", after)
+	}
 }
