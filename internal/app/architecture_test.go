@@ -16,6 +16,7 @@ var allowedImports = map[string][]string{
 	"logging":     {},
 	"retry":       {},
 	"config":      {},
+	"dotenv":      {}, // .env files, read by app and provision
 	"metrics":     {"domain"},
 	"postgres":    {"domain", "retry", "migrations"},
 	"redis":       {"domain"},
