@@ -13,13 +13,11 @@
 #   FLEET_APP_PORTS       the instances ("3001 3002 3003")
 #   FLEET_PGBOUNCER_PORT  PgBouncer (56433)
 #   FLEET_REDIS_PORT      first Redis port (46001); a cluster node's bus port is +10000
-# PostgreSQL is whatever scripts/services.sh provides (DATABASE_URL, else docker compose,
+# PostgreSQL is whatever `go run ./cmd/dev up` provides (DATABASE_URL, else docker compose,
 # else a project-local instance). Needs pgbouncer, haproxy and redis-server: installed with
-# apt when missing and running as root.
+# apt (go run ./cmd/dev need) when missing and running as root.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-# shellcheck source=scripts/services.sh
-source scripts/services.sh
 # shellcheck source=scripts/fleet_redis.sh
 source scripts/fleet_redis.sh
 
@@ -29,11 +27,40 @@ FLEET_STATS_PORT=${FLEET_STATS_PORT:-8404}
 read -r -a FLEET_APP_PORTS <<<"${FLEET_APP_PORTS:-3001 3002 3003}"
 FLEET_PGBOUNCER_PORT=${FLEET_PGBOUNCER_PORT:-56433}
 FLEET_REDIS_PORT=${FLEET_REDIS_PORT:-46001}
-FLEET_DIR=$SERVICES_DATA/fleet
+FLEET_DIR=$PWD/.data/fleet
 PIDS=$FLEET_DIR/pids
 LOGS=$FLEET_DIR/logs
 
 say() { printf '[fleet] %s\n' "$*" >&2; }
+fail() {
+	say "error: $*"
+	return 1
+}
+
+# wait_for SECONDS DESCRIPTION COMMAND...: polls COMMAND until it succeeds.
+wait_for() {
+	local seconds=$1 what=$2 deadline
+	shift 2
+	deadline=$((SECONDS + seconds))
+	until "$@"; do
+		((SECONDS < deadline)) || fail "$what did not answer within ${seconds}s" || return 1
+		sleep 0.2
+	done
+}
+
+process_gone() { ! kill -0 "$1" 2>/dev/null; }
+
+# url_parse URL: sets URL_USERINFO, URL_HOST, URL_PORT (may be empty), URL_PATH (with its
+# leading slash) and URL_QUERY (with its `?`), for the PostgreSQL URL.
+url_parse() {
+	local re='^[A-Za-z][A-Za-z0-9+.-]*://(([^@/?#]*)@)?(\[[^]/?#]*\]|[^:/?#,]*)(:([0-9]+))?(/[^?#]*)?(\?[^#]*)?$'
+	[[ $1 =~ $re ]] || return 1
+	URL_USERINFO=${BASH_REMATCH[2]}
+	URL_HOST=${BASH_REMATCH[3]}
+	URL_PORT=${BASH_REMATCH[5]}
+	URL_PATH=${BASH_REMATCH[6]}
+	URL_QUERY=${BASH_REMATCH[7]}
+}
 
 # spawn NAME COMMAND...: runs COMMAND in the background, its output in logs/NAME.log and its
 # pid in pids/NAME.pid.
@@ -51,19 +78,14 @@ running() {
 }
 
 ensure_tools() {
-	local missing=() tool package
-	for tool in pgbouncer:pgbouncer haproxy:haproxy redis-server:redis-server redis-cli:redis-tools; do
-		package=${tool#*:}
-		command -v "${tool%%:*}" >/dev/null 2>&1 || missing+=("$package")
-	done
-	((${#missing[@]} == 0)) || apt_install "${missing[@]}"
+	go run ./cmd/dev need pgbouncer:pgbouncer haproxy:haproxy redis-server:redis-server redis-cli:redis-tools
 }
 
 # start_pgbouncer: transaction mode in front of DATABASE_URL's server. Debian's pgbouncer
 # refuses to run as root, so as root it switches to the postgres user (-u).
 start_pgbouncer() {
 	local dir=$FLEET_DIR/pgbouncer user password args=()
-	url_parse "$DATABASE_URL" || services_fail "cannot read DATABASE_URL" || return 1
+	url_parse "$DATABASE_URL" || fail "cannot read DATABASE_URL" || return 1
 	user=${URL_USERINFO%%:*} password=''
 	[[ $URL_USERINFO == *:* ]] && password=${URL_USERINFO#*:}
 	install -d -m 755 "$dir"
@@ -123,9 +145,11 @@ fleet_up() {
 		say "already running (make fleet-down stops it)"
 		return 0
 	fi
-	[[ -x bin/movieapi ]] || services_fail "bin/movieapi is missing: run make build (make fleet does)" || return 1
+	[[ -x bin/movieapi ]] || fail "bin/movieapi is missing: run make build (make fleet does)" || return 1
 	ensure_tools || return 1
-	services_up || return 1
+	local exports
+	exports=$(go run ./cmd/dev up) || return 1
+	eval "$exports"
 	install -d -m 755 "$FLEET_DIR" "$PIDS" "$LOGS"
 	start_redis "$FLEET_REDIS" || return 1
 	start_pgbouncer || return 1

@@ -1,7 +1,7 @@
 # shellcheck shell=bash
 # Redis topologies for scripts/fleet.sh: start_redis TOPOLOGY starts one under .data/fleet/
 # and sets FLEET_REDIS_URL to the REDIS_URL the instances use. Sourced by fleet.sh (which
-# provides spawn, PIDS, LOGS, FLEET_DIR and FLEET_REDIS_PORT), not on its own.
+# provides spawn, wait_for, fail, PIDS, LOGS, FLEET_DIR and FLEET_REDIS_PORT), not on its own.
 
 # redis_node NAME PORT ARGS...: a redis-server without persistence, its files in its own
 # directory.
@@ -11,7 +11,7 @@ redis_node() {
 	install -d -m 700 "$dir"
 	spawn "$name" redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly no \
 		--repl-diskless-sync-delay 0 --dir "$dir" "$@"
-	wait_for 30 "$name on port $port" redis_answers "redis://127.0.0.1:$port/0"
+	wait_for 30 "$name on port $port" redis_answers "$port"
 }
 
 start_redis() {
@@ -22,7 +22,7 @@ start_redis() {
 	sentinel) start_redis_sentinel ;;
 	cluster) start_redis_cluster ;;
 	*)
-		services_fail "FLEET_REDIS must be single, sentinel or cluster (got '$1')"
+		fail "FLEET_REDIS must be single, sentinel or cluster (got '$1')"
 		return 1
 		;;
 	esac
@@ -44,7 +44,7 @@ start_redis_sentinel() {
 		EOF
 		spawn "redis-sentinel-$i" redis-server "$dir/sentinel.conf" --port "$port" --bind 127.0.0.1 \
 			--dir "$dir" --sentinel
-		wait_for 30 "Sentinel on port $port" redis_answers "redis://127.0.0.1:$port/0"
+		wait_for 30 "Sentinel on port $port" redis_answers "$port"
 		addrs+=("127.0.0.1:$port")
 	done
 	FLEET_REDIS_URL="redis://${addrs[0]}/0?master_name=movieapi&addr=${addrs[1]}&addr=${addrs[2]}"
@@ -61,10 +61,13 @@ start_redis_cluster() {
 		((i == 1)) || query+="${query:+&}addr=127.0.0.1:$port"
 	done
 	redis-cli --cluster create "${nodes[@]}" --cluster-replicas 1 --cluster-yes >"$LOGS/redis-cluster-create.log" 2>&1 ||
-		services_fail "redis-cli --cluster create failed (see $LOGS/redis-cluster-create.log)" || return 1
+		fail "redis-cli --cluster create failed (see $LOGS/redis-cluster-create.log)" || return 1
 	wait_for 60 "the cluster to serve every slot" cluster_ok "${nodes[0]}"
 	FLEET_REDIS_URL="redis://${nodes[0]}?$query"
 }
+
+# redis_answers PORT: the server on 127.0.0.1:PORT answers PING.
+redis_answers() { [[ $(redis-cli -h 127.0.0.1 -p "$1" ping 2>/dev/null) == PONG ]]; }
 
 cluster_ok() {
 	redis-cli -h "${1%:*}" -p "${1#*:}" cluster info 2>/dev/null | grep -q '^cluster_state:ok'
