@@ -21,7 +21,7 @@ import (
 	"movieapi/internal/provision"
 )
 
-const usage = "usage: dev up | down [--purge] | need COMMAND:PACKAGE ..."
+const usage = "usage: dev up | down [--purge] | need COMMAND:PACKAGE [COMMAND:PACKAGE ...]"
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)

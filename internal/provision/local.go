@@ -91,7 +91,7 @@ func (p *Provisioner) startLocalPostgres(ctx context.Context, port int) error {
 
 // localPostgres is the running project-local cluster and its port.
 func (p *Provisioner) localPostgres(ctx context.Context) (*PostgresCluster, int, bool) {
-	bin, err := PostgresBinDir(p.Getenv("POSTGRES_BINDIR"))
+	bin, err := PostgresBinDir(ctx, p.Getenv("POSTGRES_BINDIR"))
 	if err != nil {
 		return nil, 0, false
 	}

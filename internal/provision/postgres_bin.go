@@ -22,7 +22,7 @@ var serverBinaries = []string{"initdb", "pg_ctl", "postgres"}
 // postgres): explicit when not "" (POSTGRES_BINDIR), else on PATH (Homebrew,
 // Nix, distributions that link them into /usr/bin), else where pg_config
 // says, else the newest of Debian's versioned directories.
-func PostgresBinDir(explicit string) (string, error) {
+func PostgresBinDir(ctx context.Context, explicit string) (string, error) {
 	var candidates []string
 	if explicit != "" {
 		candidates = append(candidates, explicit)
@@ -30,7 +30,7 @@ func PostgresBinDir(explicit string) (string, error) {
 	if initdb, err := exec.LookPath("initdb"); err == nil {
 		candidates = append(candidates, filepath.Dir(initdb))
 	}
-	if out, err := exec.Command("pg_config", "--bindir").Output(); err == nil {
+	if out, err := exec.CommandContext(ctx, "pg_config", "--bindir").Output(); err == nil {
 		candidates = append(candidates, strings.TrimSpace(string(out)))
 	}
 	debian, _ := filepath.Glob(debianBinGlob) // the pattern is valid
@@ -49,13 +49,13 @@ func PostgresBinDir(explicit string) (string, error) {
 // PostgresBinDirOrInstall is PostgresBinDir, installing Debian's postgresql
 // package (with apt) when no binaries are found.
 func PostgresBinDirOrInstall(ctx context.Context, apt *Apt, explicit string) (string, error) {
-	if dir, err := PostgresBinDir(explicit); err == nil {
+	if dir, err := PostgresBinDir(ctx, explicit); err == nil {
 		return dir, nil
 	}
 	if err := apt.Install(ctx, "postgresql"); err != nil {
 		return "", err
 	}
-	return PostgresBinDir(explicit)
+	return PostgresBinDir(ctx, explicit)
 }
 
 func hasServerBinaries(dir string) bool {
