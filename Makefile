@@ -55,10 +55,10 @@ shutdown: ## stop what startup started (go run ./cmd/dev down)
 	@go run ./cmd/dev down
 
 fleet: build ## 3 instances behind HAProxy, PgBouncer, Redis Sentinel (FLEET_REDIS=cluster|single) on loopback
-	@scripts/fleet.sh up
+	@go run ./cmd/dev fleet up
 
 fleet-down: ## stop what make fleet started
-	@scripts/fleet.sh down
+	@go run ./cmd/dev fleet down
 
 docker: ## build the container image
 	docker build --build-arg VERSION=$(VERSION) -t $(IMAGE):$(VERSION) -t $(IMAGE):latest .

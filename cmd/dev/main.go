@@ -4,6 +4,8 @@
 //	dev up                          make sure both answer; print the URLs as shell exports
 //	dev down [--purge]              stop what up started; --purge removes .data/
 //	dev need COMMAND:PACKAGE ...    install the Debian packages of missing commands
+//	dev fleet up|down               a local fleet: instances behind HAProxy, PgBouncer, Redis
+//	                                (FLEET_REDIS, FLEET_*_PORT: see docs/operations.md)
 //
 // Progress goes to stderr, prefixed [services]; only up writes to stdout:
 //
@@ -21,16 +23,24 @@ import (
 	"movieapi/internal/provision"
 )
 
-const usage = "usage: dev up | down [--purge] | need COMMAND:PACKAGE [COMMAND:PACKAGE ...]"
+const usage = "usage: dev up | down [--purge] | need COMMAND:PACKAGE [COMMAND:PACKAGE ...] | fleet up|down"
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	err := run(ctx, os.Args[1:])
 	stop()
 	if err != nil {
-		fmt.Fprintf(os.Stderr, "[services] error: %v\n", err)
+		fmt.Fprintf(os.Stderr, "%serror: %v\n", prefix(os.Args[1:]), err)
 		os.Exit(1)
 	}
+}
+
+// prefix starts every line of progress on stderr.
+func prefix(args []string) string {
+	if len(args) > 0 && args[0] == "fleet" {
+		return "[fleet] "
+	}
+	return "[services] "
 }
 
 func run(ctx context.Context, args []string) error {
@@ -38,7 +48,7 @@ func run(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	logf := func(format string, a ...any) { fmt.Fprintf(os.Stderr, "[services] "+format+"\n", a...) }
+	logf := func(format string, a ...any) { fmt.Fprintf(os.Stderr, prefix(args)+format+"\n", a...) }
 	p := &provision.Provisioner{Root: provision.FindRoot(cwd), Getenv: os.Getenv, Logf: logf}
 	if len(args) == 0 {
 		return errors.New(usage)
@@ -70,6 +80,15 @@ func run(ctx context.Context, args []string) error {
 			reqs = append(reqs, r)
 		}
 		return (&provision.Apt{Logf: logf}).Need(ctx, reqs...)
+	case cmd == "fleet" && len(rest) == 1 && (rest[0] == "up" || rest[0] == "down"):
+		f, err := provision.NewFleet(p)
+		if err != nil {
+			return err
+		}
+		if rest[0] == "down" {
+			return f.FleetDown()
+		}
+		return f.FleetUp(ctx)
 	default:
 		return errors.New(usage)
 	}
