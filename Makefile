@@ -19,7 +19,7 @@ help: ## list the targets
 
 run: build ## start PostgreSQL and Redis if needed, then serve (creates .env from .env.example)
 	@[[ -f .env ]] || { cp .env.example .env; echo "[run] created .env from .env.example"; }
-	@source scripts/services.sh && services_up && echo "[run] $(BINARY) serve (version $(VERSION))" && exec $(BINARY) serve
+	@exports=$$(go run ./cmd/dev up) && eval "$$exports" && echo "[run] $(BINARY) serve (version $(VERSION))" && exec $(BINARY) serve
 
 build: ## build the static binary bin/movieapi
 	CGO_ENABLED=0 go build -trimpath -ldflags "$(LDFLAGS)" -o $(BINARY) ./cmd/movieapi
@@ -47,19 +47,19 @@ bench: ## load benchmarks: docs/benchmarks.md and its chart (settings: go run ./
 	services=$$(go run ./cmd/dev up) && eval "$$services" && go run ./bench/run
 
 migrate-up migrate-down migrate-version: ## movieapi migrate up|down|version against DATABASE_URL
-	@source scripts/services.sh && services_up && go run -ldflags "$(LDFLAGS)" ./cmd/movieapi migrate $(@:migrate-%=%)
+	@exports=$$(go run ./cmd/dev up) && eval "$$exports" && go run -ldflags "$(LDFLAGS)" ./cmd/movieapi migrate $(@:migrate-%=%)
 
-startup: ## only make sure PostgreSQL and Redis answer (scripts/startup.sh)
-	@scripts/startup.sh
+startup: ## only make sure PostgreSQL and Redis answer; prints their URLs as shell exports (go run ./cmd/dev up)
+	@go run ./cmd/dev up
 
-shutdown: ## stop what startup started (scripts/shutdown.sh)
-	@scripts/shutdown.sh
+shutdown: ## stop what startup started (go run ./cmd/dev down)
+	@go run ./cmd/dev down
 
 fleet: build ## 3 instances behind HAProxy, PgBouncer, Redis Sentinel (FLEET_REDIS=cluster|single) on loopback
-	@scripts/fleet.sh up
+	@go run ./cmd/dev fleet up
 
 fleet-down: ## stop what make fleet started
-	@scripts/fleet.sh down
+	@go run ./cmd/dev fleet down
 
 docker: ## build the container image
 	docker build --build-arg VERSION=$(VERSION) -t $(IMAGE):$(VERSION) -t $(IMAGE):latest .
@@ -71,5 +71,5 @@ down: ## docker compose down
 	docker compose down
 
 clean: ## stop project-local services, remove bin/, .data/ and coverage files
-	scripts/shutdown.sh --purge
+	go run ./cmd/dev down --purge
 	rm -rf bin coverage.out coverage.html

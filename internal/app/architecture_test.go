@@ -16,6 +16,7 @@ var allowedImports = map[string][]string{
 	"logging":     {},
 	"retry":       {},
 	"config":      {},
+	"dotenv":      {}, // .env files, read by app and provision
 	"metrics":     {"domain"},
 	"postgres":    {"domain", "retry", "migrations"},
 	"redis":       {"domain"},
@@ -25,7 +26,8 @@ var allowedImports = map[string][]string{
 	"httpapi":     {"domain", "movies", "passkeys", "logging"},
 	"app":         {"*"},
 	"migrations":  {},
-	"cmd":         {"app"},
+	"cmd":         {"app", "provision"}, // cmd/movieapi → app; cmd/dev → provision
+	"provision":   {"dotenv"},           // PostgreSQL and Redis for make run, the tests and the fleet
 	"testenv":     {"*"},
 	"porttest":    {"domain"}, // the ports' contract tests, run by adapters and fakes
 	"loadtest":    {"domain"}, // what the load and fault tests share
@@ -39,7 +41,7 @@ var allowedImports = map[string][]string{
 
 // drivers may appear only in their adapters (and in test helpers).
 var drivers = map[string][]string{
-	"github.com/jackc/pgx":      {"postgres", "testenv", "loadtest"},
+	"github.com/jackc/pgx":      {"postgres", "testenv", "loadtest", "provision"},
 	"github.com/redis/go-redis": {"redis", "testenv", "apitest", "bench"},
 	"github.com/prometheus":     {"metrics"},
 	"github.com/golang-migrate": {"postgres", "testenv"},

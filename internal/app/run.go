@@ -11,6 +11,8 @@ import (
 	"io"
 	"runtime"
 	"strings"
+
+	"movieapi/internal/dotenv"
 )
 
 // version is set at build time with -ldflags "-X movieapi/internal/app.version=…".
@@ -30,7 +32,7 @@ commands:
 // the working directory is merged underneath it); stdout receives logs and
 // command output.
 func Run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
-	getenv, err := withDotEnv(getenv, ".env")
+	getenv, err := dotenv.Layer(getenv, ".env")
 	if err != nil {
 		return err
 	}

@@ -7,7 +7,10 @@
 // testcontainers when a Docker engine answers; otherwise the test fails with a
 // message saying how to provide them. Everything a helper creates is removed
 // by t.Cleanup, so `go test ./...` can run packages in parallel and twice in a
-// row against the same servers. It is imported by tests only.
+// row against the same servers. Throwaway servers and engines (initdb and
+// postgres, redis-server, pgbouncer, haproxy) are found and, when missing and
+// the tests run as root, installed by internal/provision, which also serves
+// `make run`. It is imported by tests only.
 package testenv
 
 import "testing"

@@ -31,10 +31,7 @@ type HAProxy struct {
 func StartHAProxy(t testing.TB, configFile string, instances []string, extra ...string) *HAProxy {
 	t.Helper()
 	RequireIntegration(t)
-	binary, err := exec.LookPath("haproxy")
-	if err != nil {
-		t.Fatal("testenv: haproxy is not in PATH; install it (Debian: apt-get install haproxy)")
-	}
+	binary := engine(t, "haproxy", "haproxy")
 	logVersion(t, binary, "-v")
 	bind := "127.0.0.1:" + strconv.Itoa(freePort(t))
 	stats := "127.0.0.1:" + strconv.Itoa(freePort(t))

@@ -34,10 +34,7 @@ type PgBouncer struct {
 func StartPgBouncer(t testing.TB, poolSize int) *PgBouncer {
 	t.Helper()
 	RequireIntegration(t)
-	binary, err := exec.LookPath("pgbouncer")
-	if err != nil {
-		t.Fatal("testenv: pgbouncer is not in PATH; install it (Debian: apt-get install pgbouncer)")
-	}
+	binary := engine(t, "pgbouncer", "pgbouncer")
 	logVersion(t, binary, "--version")
 	upstream, err := url.Parse(postgresServer(t))
 	if err != nil {

@@ -6,11 +6,8 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
-	"os/user"
 	"path/filepath"
-	"sort"
 	"strconv"
-	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -19,6 +16,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"movieapi/internal/postgres"
+	"movieapi/internal/provision"
 )
 
 // PostgresServer is a PostgreSQL cluster owned by one test, for tests that
@@ -27,14 +25,10 @@ import (
 // runs crash recovery, as a real crash would.
 type PostgresServer struct {
 	t       testing.TB
-	bin     string // directory of initdb, postgres and pg_ctl
-	root    string // holds data and sockets; removed at cleanup
-	data    string
+	cluster *provision.PostgresCluster // binaries and data directory
+	root    string                     // holds data and sockets; removed at cleanup
 	sockets string
 	port    int
-	// asPostgres runs every binary as the postgres user: initdb and the
-	// server refuse to run as root.
-	asPostgres bool
 
 	mu       sync.Mutex
 	proc     *postgresProcess // nil while stopped
@@ -47,9 +41,6 @@ type postgresProcess struct {
 	exited chan struct{}
 }
 
-// Where Debian installs the server binaries, one directory per major version.
-const postgresBinGlob = "/usr/lib/postgresql/*/bin"
-
 // MigratedDatabase is the database MigratedURL creates and migrates.
 const MigratedDatabase = "movieapi"
 
@@ -59,12 +50,16 @@ const serverLogName = "server.log"
 // StartPostgres creates a throwaway cluster (initdb, trust authentication,
 // no fsync) in a temporary directory, starts it on a free 127.0.0.1 port and
 // waits until it accepts connections. The server is stopped and its files
-// removed when the test ends.
+// removed when the test ends. As root, missing server binaries are
+// installed (Debian's postgresql package) and the server runs as the
+// postgres user.
 func StartPostgres(t testing.TB) *PostgresServer {
 	t.Helper()
 	RequireIntegration(t)
-	bin := postgresBinDir(t)
-	s := &PostgresServer{t: t, bin: bin, port: freePort(t), asPostgres: os.Geteuid() == 0}
+	bin, err := provision.PostgresBinDirOrInstall(t.Context(), newApt(t), "")
+	if err != nil {
+		t.Fatalf("testenv: %v", err)
+	}
 	// Not t.TempDir(): that directory is private to root, and the server
 	// runs as the postgres user, who must be able to reach its files.
 	root, err := os.MkdirTemp("", "movieapi-pg-")
@@ -76,91 +71,29 @@ func StartPostgres(t testing.TB) *PostgresServer {
 			t.Errorf("testenv: remove PostgreSQL files: %v", err)
 		}
 	})
-	s.root, s.data, s.sockets = root, filepath.Join(root, "data"), filepath.Join(root, "sockets")
-	s.prepareDirs()
-	out, err := s.command("initdb", "-D", s.data, "--auth=trust", "--no-sync", "-U", "postgres",
-		// UTF-8 whatever the machine's locale: titles are Unicode.
-		"--encoding=UTF8", "--locale=C").CombinedOutput()
-	if err != nil {
-		t.Fatalf("testenv: initdb: %v\n%s", err, out)
+	s := &PostgresServer{t: t, cluster: provision.NewPostgresCluster(bin, filepath.Join(root, "data")),
+		root: root, sockets: filepath.Join(root, "sockets"), port: freePort(t)}
+	if err := os.Chmod(root, 0o755); err != nil {
+		t.Fatalf("testenv: open the PostgreSQL directory to its user: %v", err)
+	}
+	if err := os.Mkdir(s.sockets, 0o755); err != nil {
+		t.Fatalf("testenv: create socket directory: %v", err)
+	}
+	if err := s.cluster.GiveToServer(s.sockets); err != nil {
+		t.Fatalf("testenv: %v", err)
+	}
+	if err := s.cluster.Init(t.Context()); err != nil {
+		t.Fatalf("testenv: %v", err)
 	}
 	t.Cleanup(s.Stop)
 	s.Start()
 	return s
 }
 
-// postgresBinDir finds the server binaries (initdb, postgres, pg_ctl): on
-// PATH (Homebrew, Nix, distributions that link them into /usr/bin), else
-// where pg_config says they are, else the newest of Debian's versioned
-// directories.
-func postgresBinDir(t testing.TB) string {
-	t.Helper()
-	if initdb, err := exec.LookPath("initdb"); err == nil {
-		return filepath.Dir(initdb)
-	}
-	if out, err := exec.Command("pg_config", "--bindir").Output(); err == nil {
-		dir := strings.TrimSpace(string(out))
-		if _, err := os.Stat(filepath.Join(dir, "initdb")); err == nil {
-			return dir
-		}
-	}
-	dirs, _ := filepath.Glob(postgresBinGlob) // the pattern is valid
-	var found []string
-	for _, d := range dirs {
-		if _, err := os.Stat(filepath.Join(d, "initdb")); err == nil {
-			found = append(found, d)
-		}
-	}
-	if len(found) == 0 {
-		t.Fatalf("testenv: no PostgreSQL server binaries (initdb) on PATH, from pg_config or in %s; "+
-			"install them (Debian: apt-get install postgresql; macOS: brew install postgresql)", postgresBinGlob)
-	}
-	sort.Slice(found, func(i, j int) bool { return majorVersion(found[i]) > majorVersion(found[j]) })
-	return found[0]
-}
-
-// majorVersion reads 15 from /usr/lib/postgresql/15/bin (0 if not a number).
-func majorVersion(binDir string) int {
-	v, _ := strconv.Atoi(filepath.Base(filepath.Dir(binDir)))
-	return v
-}
-
-// prepareDirs creates the data and socket directories, owned by the user the
-// server runs as.
-func (s *PostgresServer) prepareDirs() {
-	s.t.Helper()
-	if err := os.Mkdir(s.data, 0o700); err != nil {
-		s.t.Fatalf("testenv: create data directory: %v", err)
-	}
-	if err := os.Mkdir(s.sockets, 0o755); err != nil {
-		s.t.Fatalf("testenv: create socket directory: %v", err)
-	}
-	if !s.asPostgres {
-		return
-	}
-	u, err := user.Lookup("postgres")
-	if err != nil {
-		s.t.Fatalf("testenv: running as root, PostgreSQL must run as the postgres user, which does not exist: %v", err)
-	}
-	uid, _ := strconv.Atoi(u.Uid)
-	gid, _ := strconv.Atoi(u.Gid)
-	if err := os.Chmod(s.root, 0o755); err != nil {
-		s.t.Fatalf("testenv: open the PostgreSQL directory to its user: %v", err)
-	}
-	for _, dir := range []string{s.data, s.sockets} {
-		if err := os.Chown(dir, uid, gid); err != nil {
-			s.t.Fatalf("testenv: hand %s to the postgres user: %v", dir, err)
-		}
-	}
-}
-
 // command runs one of the server binaries, as the postgres user when needed.
 func (s *PostgresServer) command(name string, args ...string) *exec.Cmd {
-	path := filepath.Join(s.bin, name)
-	if s.asPostgres {
-		return exec.Command("runuser", append([]string{"-u", "postgres", "--", path}, args...)...)
-	}
-	return exec.Command(path, args...)
+	// Not the test's context: the server outlives a subtest that restarts it.
+	return s.cluster.Command(context.Background(), name, args...)
 }
 
 // URL is the postgres:// URL of database dbname on this server.
@@ -208,13 +141,13 @@ func (s *PostgresServer) Start() {
 	if s.proc != nil {
 		return
 	}
-	logPath := filepath.Join(s.data, serverLogName)
+	logPath := filepath.Join(s.cluster.Data, serverLogName)
 	logFile, err := os.OpenFile(logPath, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
 	if err != nil {
 		s.t.Fatalf("testenv: open the PostgreSQL log: %v", err)
 	}
 	defer logFile.Close() // the server has its own copy of the descriptor
-	cmd := s.command("postgres", "-D", s.data, "-p", strconv.Itoa(s.port), "-k", s.sockets,
+	cmd := s.command("postgres", "-D", s.cluster.Data, "-p", strconv.Itoa(s.port), "-k", s.sockets,
 		"-c", "listen_addresses=127.0.0.1", "-c", "fsync=off")
 	cmd.Stdout, cmd.Stderr = logFile, logFile
 	if err := cmd.Start(); err != nil {
@@ -248,7 +181,7 @@ func (s *PostgresServer) Stop() {
 	default:
 		// -w waits until the postmaster has removed its pid file, which it
 		// does after every child process has exited.
-		out, err := s.command("pg_ctl", "stop", "-D", s.data, "-m", "fast", "-w").CombinedOutput()
+		out, err := s.command("pg_ctl", "stop", "-D", s.cluster.Data, "-m", "fast", "-w").CombinedOutput()
 		if err != nil {
 			s.t.Errorf("testenv: pg_ctl stop: %v\n%s", err, out)
 			s.killLocked()
@@ -283,18 +216,18 @@ func (s *PostgresServer) killLocked() {
 	// Without root, the process we started is the postmaster; as root it is
 	// runuser, whose only child is.
 	pid := s.proc.cmd.Process.Pid
-	if s.asPostgres {
-		if kids := childProcesses(pid); len(kids) == 1 {
+	if s.cluster.AsPostgres {
+		if kids := provision.ChildProcesses(pid); len(kids) == 1 {
 			pid = kids[0]
 		}
 	}
-	children := childProcesses(pid)
+	children := provision.ChildProcesses(pid)
 	_ = syscall.Kill(pid, syscall.SIGKILL) // fails only if it already exited
 	<-s.proc.exited
 	s.proc = nil
 	// The backends notice the postmaster's death and exit by themselves; a
 	// new postmaster refuses to start while they still hold shared memory.
-	if err := waitGone(children, readyTimeout); err != nil {
+	if err := provision.WaitGone(children, readyTimeout); err != nil {
 		s.t.Errorf("testenv: after killing postgres: %v", err)
 	}
 }

@@ -36,10 +36,7 @@ type RedisCluster struct {
 func StartRedisCluster(t testing.TB, primaries, replicas int) *RedisCluster {
 	t.Helper()
 	RequireIntegration(t)
-	cli, err := exec.LookPath("redis-cli")
-	if err != nil {
-		t.Fatal("testenv: redis-cli is not in PATH; install it (Debian: apt-get install redis-tools)")
-	}
+	cli := engine(t, "redis-cli", "redis-tools")
 	c := &RedisCluster{t: t}
 	args := []string{"--cluster", "create"}
 	for range primaries * (1 + replicas) {

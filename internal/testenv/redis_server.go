@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"movieapi/internal/provision"
 )
 
 // RedisServer is a redis-server process owned by one test, for tests that
@@ -67,9 +69,9 @@ func StartRedisWith(t testing.TB, port int, extra ...string) *RedisServer {
 func newRedisServer(t testing.TB, port int) *RedisServer {
 	t.Helper()
 	RequireIntegration(t)
-	binary, err := exec.LookPath("redis-server")
+	binary, err := provision.RedisServerBinary(t.Context(), newApt(t))
 	if err != nil {
-		t.Fatal("testenv: redis-server is not in PATH; install it (Debian: apt-get install redis-server)")
+		t.Fatalf("testenv: %v", err)
 	}
 	logVersion(t, binary, "--version")
 	return &RedisServer{t: t, binary: binary, dir: t.TempDir(), port: port}
@@ -119,11 +121,12 @@ func (s *RedisServer) args() []string {
 	if s.conf != "" {
 		args = append(args, s.conf)
 	}
-	args = append(args, "--port", strconv.Itoa(s.port), "--bind", "127.0.0.1", "--dir", s.dir, "--daemonize", "no")
+	args = append(args, provision.RedisArgs(s.port, s.dir)...)
+	args = append(args, "--daemonize", "no")
 	if s.conf == "" { // Sentinel keeps no data, and refuses data options
 		// A replica's first sync starts at once instead of after the 5 s
 		// that Redis waits for more replicas to share a diskless transfer.
-		args = append(args, "--save", "", "--appendonly", "no", "--repl-diskless-sync-delay", "0")
+		args = append(append(args, provision.RedisNoPersistence()...), "--repl-diskless-sync-delay", "0")
 	}
 	return append(args, s.extra...)
 }

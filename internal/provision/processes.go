@@ -1,4 +1,4 @@
-package testenv
+package provision
 
 import (
 	"fmt"
@@ -9,9 +9,9 @@ import (
 	"time"
 )
 
-// childProcesses lists the processes whose parent is pid, read from Linux's
+// ChildProcesses lists the processes whose parent is pid, read from Linux's
 // /proc. Elsewhere it finds none, and callers then do not wait for children.
-func childProcesses(pid int) []int {
+func ChildProcesses(pid int) []int {
 	stats, _ := filepath.Glob("/proc/[0-9]*/stat") // the pattern is valid
 	var kids []int
 	for _, path := range stats {
@@ -52,9 +52,9 @@ func gone(pid int) bool {
 	return !ok || state == "Z" || state == "X"
 }
 
-// waitGone polls until every pid has exited, failing after timeout (which
+// WaitGone polls until every pid has exited, failing after timeout (which
 // only stops a hang).
-func waitGone(pids []int, timeout time.Duration) error {
+func WaitGone(pids []int, timeout time.Duration) error {
 	deadline := time.Now().Add(timeout)
 	for _, pid := range pids {
 		for !gone(pid) {
