@@ -1,6 +1,7 @@
 package fleettest
 
 import (
+	"fmt"
 	"syscall"
 	"testing"
 	"time"
@@ -8,14 +9,19 @@ import (
 	"movieapi/internal/loadtest"
 )
 
-// loadSources are the client IPs of the load through HAProxy, one node
-// each; every worker goes round them, so no client's budget runs out.
-var loadSources = []string{"127.0.0.10", "127.0.0.11", "127.0.0.12", "127.0.0.13"}
+// loadSources is how many client IPs (127.0.1.0, 127.0.1.1, …) the load
+// through HAProxy comes from, one node each; every worker goes round them.
+// The ceremony budget is per client, and a load that must all succeed
+// must never spend one: with this many sources a client would need a
+// fleet answering tens of thousands of ceremonies a minute to run out,
+// far beyond what one test machine drives (four sources ran out on a
+// quiet two-core machine).
+const loadSources = 64
 
 func (f *fleet) loadNodes(t *testing.T) []*node {
 	var nodes []*node
-	for _, source := range loadSources {
-		nodes = append(nodes, f.viaBalancer(t, source))
+	for i := range loadSources {
+		nodes = append(nodes, f.viaBalancer(t, fmt.Sprintf("127.0.1.%d", i)))
 	}
 	return nodes
 }
