@@ -76,40 +76,36 @@ gotest() {
 	local label=$1 json="$JSON_DIR/$((++RUNS)).json" status=0 failed
 	shift
 	say "$label: go test $*"
-	"${TOOL[@]}" gotestsum --format pkgname-and-test-fails --jsonfile "$json" -- "${EXTRA_TEST_FLAGS[@]}" "$@" || status=$?
+	"${TOOL[@]}" gotestsum --format pkgname-and-test-fails --hide-summary=skipped --jsonfile "$json" -- "${EXTRA_TEST_FLAGS[@]}" "$@" || status=$?
 	PASSED=$((PASSED + $(grep -c '"Action":"pass","Package":"[^"]*","Test":' "$json" || true)))
 	SKIPPED=$((SKIPPED + $(grep -c '"Action":"skip","Package":"[^"]*","Test":' "$json" || true)))
 	mapfile -t failed < <(sed -nE 's/.*"Action":"fail","Package":"([^"]*)","Test":"([^"]*)".*/\1 \2/p' "$json")
+	# A package can fail with no failing test: a build error, a panic in TestMain, a timeout.
+	((status == 0 || ${#failed[@]})) || mapfile -t failed < <(sed -nE 's/.*"Action":"fail","Package":"([^"]*)"[,}].*/\1 (package)/p' "$json")
 	((status == 0 || ${#failed[@]})) || failed=("go test exited with status $status")
 	FAILURES+=("${failed[@]/#/$label: }")
 }
 
-# engines_and_measurements JSONFILE: the engines the tests ran, and what the fault tests
-# measured, from the lines they log (testenv.VersionMarker, fleettest's measuredMarker).
-engines_and_measurements() {
-	local versions measured
-	versions=$(grep -oh 'engine version: [^"\\]*' "$1" | sed 's/^engine version: /  /' | sort -u) || true
-	measured=$(grep -oh 'measured: [^"\\]*' "$1" | sed 's/^measured: /  /') || true
-	[[ -z $versions ]] || printf '[test] engines:\n%s\n' "$versions"
-	[[ -z $measured ]] || printf '[test] measured by the fault tests:\n%s\n' "$measured"
+# show TITLE MARKER JSONFILE: what the tests logged after MARKER (testenv.VersionMarker: the
+# engines they ran; fleettest's measuredMarker: what the fault tests measured), once each.
+show() {
+	local lines
+	lines=$(grep -oh "$2 [^\"\\]*" "$3" | sed "s/^$2 /  /" | awk '!seen[$0]++') || true
+	[[ -z $lines ]] || printf '[test] %s:\n%s\n' "$1" "$lines"
 }
 
 suite() {
+	local targets pkg name
 	gotest tests -race -count=1 "${PACKAGES[@]}"
-	engines_and_measurements "$JSON_DIR/$RUNS.json"
-	# One Fuzz target per go test run: that is how -fuzz works. go test -list prints a
+	show engines "engine version:" "$JSON_DIR/$RUNS.json"
+	show "measured by the fault tests" "measured:" "$JSON_DIR/$RUNS.json"
+	# One Fuzz target per go test run (that is how -fuzz works); go test -list prints each
 	# package's matching names, then its "ok PACKAGE" line.
-	local list line pkg=() names=()
-	list=$(go test -list '^Fuzz' "${PACKAGES[@]}") || FAILURES+=("fuzz: go test -list '^Fuzz' failed")
-	while read -r -a line; do
-		case ${line[0]} in
-		Fuzz*) names+=("${line[0]}") ;;
-		ok) for name in "${names[@]}"; do pkg+=("${line[1]} $name"); done && names=() ;;
-		esac
-	done <<<"$list"
-	for line in "${pkg[@]}"; do
-		gotest "fuzz ${line#* }" -run='^$' -fuzz="^${line#* }\$" -fuzztime="$FUZZTIME" "${line%% *}"
-	done
+	targets=$(go test -list '^Fuzz' "${PACKAGES[@]}" | awk '/^Fuzz/ { names[++n] = $1 } /^ok/ { for (; n > 0; n--) print $2, names[n] }') ||
+		FAILURES+=("fuzz: go test -list '^Fuzz' failed")
+	while read -r pkg name; do
+		[[ -z $name ]] || gotest "fuzz $name" -run='^$' -fuzz="^$name\$" -fuzztime="$FUZZTIME" "$pkg" </dev/null
+	done <<<"$targets"
 	benchmarks
 }
 
@@ -135,12 +131,12 @@ finish() {
 
 FLEET=(redis-server:redis-server redis-cli:redis-tools pgbouncer:pgbouncer haproxy:haproxy chromium:chromium)
 case ${1:-all} in
-all | --all) checks all && services "${FLEET[@]}" && suite ;;
---checks) checks --checks && exit 0 ;;
---fmt) "${TOOL[@]}" golangci-lint fmt "${PACKAGES[@]}" && exit 0 ;;
---unit) checks --unit && gotest "unit tests" -short -race -count=1 "${PACKAGES[@]}" ;;
---integration) services "${FLEET[@]}" && suite ;;
---e2e) services chromium:chromium && gotest "browser tests" -race -count=1 -run Browser ./internal/... ;;
+all | --all) checks all; services "${FLEET[@]}"; suite ;;
+--checks) checks --checks; exit 0 ;;
+--fmt) "${TOOL[@]}" golangci-lint fmt "${PACKAGES[@]}"; exit 0 ;;
+--unit) checks --unit; gotest "unit tests" -short -race -count=1 "${PACKAGES[@]}" ;;
+--integration) services "${FLEET[@]}"; suite ;;
+--e2e) services chromium:chromium; gotest "browser tests" -race -count=1 -run Browser ./internal/... ;;
 -h | --help) sed -n '2,/^set -euo/p' "$0" | sed -e '$d' -e 's/^# \{0,1\}//' && exit 0 ;;
 *) say "unknown mode '$1' (see --help)" >&2 && exit 2 ;;
 esac
