@@ -27,16 +27,16 @@ build: ## build the static binary bin/movieapi
 test: ## checks, then every test with -race, fuzz targets and benchmarks (services provided)
 	scripts/test-all.sh
 
-test-unit: ## checks, then go test -short -race (no services)
-	scripts/run-unit-tests.sh
+test-unit: ## checks, then go test -short -race (no services; needs only Go and a C compiler)
+	scripts/test-all.sh --unit
 
 test-integration: ## every test with -race, fuzz targets and benchmarks (services provided)
-	scripts/run-integration-tests.sh
+	scripts/test-all.sh --integration
 
 e2e: ## the browser tests only (headless Chromium)
 	scripts/test-all.sh --e2e
 
-lint: ## gofmt check, go vet, golangci-lint
+lint: ## gofmt check, go vet, golangci-lint, promtool check/test rules
 	scripts/test-all.sh --checks
 
 fmt: ## rewrite Go files with gofmt and goimports
