@@ -10,62 +10,24 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
-	"strings"
 	"time"
 )
 
 // startPgBouncer runs PgBouncer in transaction mode in front of the server
-// of databaseURL. Debian's pgbouncer refuses to run as root, so as root it
-// switches to the postgres user (-u).
+// of databaseURL.
 func (f *Fleet) startPgBouncer(databaseURL string) error {
 	u, err := url.Parse(databaseURL)
 	if err != nil {
 		return errors.New("cannot read DATABASE_URL")
 	}
-	host, port, err := hostPort(databaseURL, postgresPort)
-	if err != nil {
-		return err
-	}
-	if host == "" {
-		host = "127.0.0.1"
-	}
 	dir := filepath.Join(f.dir(), "pgbouncer")
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	user := u.User.Username()
-	if user == "" {
-		user = "postgres"
-	}
-	password, _ := u.User.Password()
-	users, ini := filepath.Join(dir, "users.txt"), filepath.Join(dir, "pgbouncer.ini")
-	files := map[string]string{
-		users: fmt.Sprintf("%q %q\n", user, password),
-		ini: strings.Join([]string{
-			"[databases]",
-			fmt.Sprintf("* = host=%s port=%d", host, port),
-			"[pgbouncer]",
-			"listen_addr = 127.0.0.1",
-			"listen_port = " + strconv.Itoa(f.PgBouncerPort),
-			"unix_socket_dir =",
-			"auth_type = trust",
-			"auth_file = " + users,
-			"pool_mode = transaction",
-			"; 3 instances × AXUM_DB_MAX_CONNECTIONS (15) clients share these server connections",
-			"default_pool_size = 10",
-			"max_client_conn = 200",
-			"ignore_startup_parameters = extra_float_digits",
-			"",
-		}, "\n"),
-	}
-	for path, body := range files {
-		if err := os.WriteFile(path, []byte(body), 0o644); err != nil { //nolint:gosec // the postgres user reads them
-			return err
-		}
-	}
-	args := []string{ini}
-	if os.Geteuid() == 0 {
-		args = []string{"-u", "postgres", ini}
+	// 3 instances × AXUM_DB_MAX_CONNECTIONS (15) clients share these server connections.
+	args, err := WritePgBouncerConfig(dir, PgBouncerConfig{Upstream: u, Port: f.PgBouncerPort, PoolSize: 10, MaxClients: 200})
+	if err != nil {
+		return err
 	}
 	return f.spawn("pgbouncer", nil, "pgbouncer", args...)
 }

@@ -2,18 +2,17 @@ package testenv
 
 import (
 	"context"
-	"fmt"
 	"net"
 	"net/url"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strconv"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"movieapi/internal/provision"
 )
 
 // PgBouncer is a pgbouncer process owned by one test, in transaction
@@ -41,12 +40,7 @@ func StartPgBouncer(t testing.TB, poolSize int) *PgBouncer {
 		t.Fatalf("testenv: TEST_DATABASE_URL: %v", err)
 	}
 	p := &PgBouncer{port: freePort(t), poolSize: poolSize}
-	conf := p.writeConfig(t, upstream)
-	args := []string{conf}
-	if os.Geteuid() == 0 {
-		args = []string{"-u", "postgres", conf}
-	}
-	d := startDaemon(t, "pgbouncer", exec.Command(binary, args...))
+	d := startDaemon(t, "pgbouncer", exec.Command(binary, p.writeConfig(t, upstream)...))
 	p.Output = d.output.String
 	d.waitUntil(t, "a connection through it reaches PostgreSQL", func() bool { return p.reaches(upstream) })
 	t.Logf("%s postgresql behind pgbouncer: %s", VersionMarker, p.serverVersion(t, upstream))
@@ -72,8 +66,8 @@ func (p *PgBouncer) serverVersion(t testing.TB, upstream *url.URL) string {
 }
 
 // writeConfig writes pgbouncer.ini and its user list into a directory the
-// postgres user can read, and returns the ini's path.
-func (p *PgBouncer) writeConfig(t testing.TB, upstream *url.URL) string {
+// postgres user can read, and returns pgbouncer's command line.
+func (p *PgBouncer) writeConfig(t testing.TB, upstream *url.URL) []string {
 	t.Helper()
 	// Not t.TempDir(): that directory is private to root.
 	dir, err := os.MkdirTemp("", "movieapi-pgbouncer-")
@@ -84,39 +78,11 @@ func (p *PgBouncer) writeConfig(t testing.TB, upstream *url.URL) string {
 	if err := os.Chmod(dir, 0o755); err != nil {
 		t.Fatalf("testenv: %v", err)
 	}
-	host, port := upstream.Hostname(), upstream.Port()
-	if port == "" {
-		port = "5432"
+	args, err := provision.WritePgBouncerConfig(dir, provision.PgBouncerConfig{Upstream: upstream, Port: p.port, PoolSize: p.poolSize, MaxClients: 500})
+	if err != nil {
+		t.Fatalf("testenv: pgbouncer configuration: %v", err)
 	}
-	user := upstream.User.Username()
-	password, _ := upstream.User.Password()
-	users := filepath.Join(dir, "users.txt")
-	ini := filepath.Join(dir, "pgbouncer.ini")
-	files := map[string]string{
-		users: fmt.Sprintf("%q %q\n", user, password),
-		ini: strings.Join([]string{
-			"[databases]",
-			fmt.Sprintf("* = host=%s port=%s", host, port),
-			"[pgbouncer]",
-			"listen_addr = 127.0.0.1",
-			"listen_port = " + strconv.Itoa(p.port),
-			"unix_socket_dir =",
-			"auth_type = trust",
-			"auth_file = " + users,
-			"pool_mode = transaction",
-			"default_pool_size = " + strconv.Itoa(p.poolSize),
-			"reserve_pool_size = 0",
-			"max_client_conn = 500",
-			"ignore_startup_parameters = extra_float_digits",
-			"",
-		}, "\n"),
-	}
-	for path, body := range files {
-		if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
-			t.Fatalf("testenv: write %s: %v", path, err)
-		}
-	}
-	return ini
+	return args
 }
 
 // URL is databaseURL (a URL of the PostgreSQL test server) with pgbouncer
