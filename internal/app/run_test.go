@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"maps"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -136,22 +137,7 @@ func TestTwoInstancesMigrateOneEmptyDatabase(t *testing.T) {
 // On shutdown the service stops accepting, lets a request that is still
 // arriving finish, and returns nil.
 func TestServeFinishesInFlightRequestsOnShutdown(t *testing.T) {
-	testenv.RequireIntegration(t)
-	cfg := apitest.DefaultConfig(t)
-	env := map[string]string{
-		"DATABASE_URL": cfg.DatabaseURL, "REDIS_URL": cfg.RedisURL, "AXUM_REDIS_KEY_PREFIX": cfg.RedisPrefix,
-		"API_BIND_ADDR": "127.0.0.1:0", "AXUM_LOG_FORMAT": "json", "AXUM_LOG_LEVEL": "info", "AXUM_METRICS_TYPE": "prom",
-		"AXUM_DB_MIGRATE": "false", "AXUM_DB_RETRY_COUNT": "0",
-		"AXUM_WEBAUTHN_RP_ID": "localhost", "AXUM_WEBAUTHN_ORIGIN": "http://localhost",
-	}
-	ctx, stop := context.WithCancel(context.Background())
-	defer stop()
-	logs, logWriter := io.Pipe()
-	done := make(chan error, 1)
-	go func() { done <- app.Run(ctx, []string{"serve"}, getenv(env), logWriter) }()
-	lines := bufio.NewScanner(logs)
-	addr := listeningAddr(t, lines)
-	go func() { _, _ = io.Copy(io.Discard, logs) }() // keep the log flowing
+	addr, stop, done := serveInBackground(t, map[string]string{"AXUM_METRICS_TYPE": "prom"})
 
 	// Half a request: headers and part of the body.
 	conn, err := net.Dial("tcp", addr)
@@ -191,28 +177,13 @@ func TestServeFinishesInFlightRequestsOnShutdown(t *testing.T) {
 		t.Errorf("in-flight request: %d, want 201", resp.StatusCode)
 	}
 	awaitServeReturn(t, done, "shutdown")
-	_ = logWriter.Close()
 }
 
 // With a drain delay, a stopping instance first answers its readiness check
 // with 503 while it still serves (closing each connection after its
 // answer), and only then stops accepting.
 func TestServeDrainsBeforeStopping(t *testing.T) {
-	testenv.RequireIntegration(t)
-	cfg := apitest.DefaultConfig(t)
-	env := map[string]string{
-		"DATABASE_URL": cfg.DatabaseURL, "REDIS_URL": cfg.RedisURL, "AXUM_REDIS_KEY_PREFIX": cfg.RedisPrefix,
-		"API_BIND_ADDR": "127.0.0.1:0", "AXUM_LOG_FORMAT": "json", "AXUM_LOG_LEVEL": "info",
-		"AXUM_DB_MIGRATE": "false", "AXUM_DB_RETRY_COUNT": "0", "AXUM_DRAIN_DELAY_SEC": "2",
-		"AXUM_WEBAUTHN_RP_ID": "localhost", "AXUM_WEBAUTHN_ORIGIN": "http://localhost",
-	}
-	ctx, stop := context.WithCancel(context.Background())
-	defer stop()
-	logs, logWriter := io.Pipe()
-	done := make(chan error, 1)
-	go func() { done <- app.Run(ctx, []string{"serve"}, getenv(env), logWriter) }()
-	addr := listeningAddr(t, bufio.NewScanner(logs))
-	go func() { _, _ = io.Copy(io.Discard, logs) }()
+	addr, stop, done := serveInBackground(t, map[string]string{"AXUM_DRAIN_DELAY_SEC": "2"})
 
 	// A keep-alive connection opened before the signal.
 	kept := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 1}}
@@ -236,7 +207,6 @@ func TestServeDrainsBeforeStopping(t *testing.T) {
 	if _, err := net.Dial("tcp", addr); err == nil {
 		t.Error("still accepting connections after serve returned")
 	}
-	_ = logWriter.Close()
 }
 
 type answered struct {
@@ -254,6 +224,32 @@ func get(t *testing.T, c *http.Client, addr, path string) answered {
 	defer func() { _ = resp.Body.Close() }()
 	b, _ := io.ReadAll(resp.Body)
 	return answered{resp, strings.TrimSpace(string(b))}
+}
+
+// serveInBackground runs `serve` on a free port against the test's
+// PostgreSQL and Redis, with extra settings on top of the defaults, and
+// returns its address, the stop signal (a cancelled context) and where
+// Run's result arrives.
+func serveInBackground(t *testing.T, extra map[string]string) (addr string, stop func(), done <-chan error) {
+	t.Helper()
+	testenv.RequireIntegration(t)
+	cfg := apitest.DefaultConfig(t)
+	env := map[string]string{
+		"DATABASE_URL": cfg.DatabaseURL, "REDIS_URL": cfg.RedisURL, "AXUM_REDIS_KEY_PREFIX": cfg.RedisPrefix,
+		"API_BIND_ADDR": "127.0.0.1:0", "AXUM_LOG_FORMAT": "json", "AXUM_LOG_LEVEL": "info",
+		"AXUM_DB_MIGRATE": "false", "AXUM_DB_RETRY_COUNT": "0",
+		"AXUM_WEBAUTHN_RP_ID": "localhost", "AXUM_WEBAUTHN_ORIGIN": "http://localhost",
+	}
+	maps.Copy(env, extra)
+	logs, logWriter := io.Pipe()
+	t.Cleanup(func() { _ = logWriter.Close() })
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel) // runs first: serve stops before its log closes
+	result := make(chan error, 1)
+	go func() { result <- app.Run(ctx, []string{"serve"}, getenv(env), logWriter) }()
+	addr = listeningAddr(t, bufio.NewScanner(logs))
+	go func() { _, _ = io.Copy(io.Discard, logs) }() // keep the log flowing
+	return addr, cancel, result
 }
 
 // listeningAddr reads log lines until the one announcing the address.
