@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"slices"
 	"strings"
 	"sync"
 )
@@ -28,20 +29,28 @@ func ParseRequirement(s string) (Requirement, error) {
 }
 
 // Apt installs the Debian packages of missing commands: as root only, with
-// apt-get update first (once per Apt), without recommended packages.
+// apt-get update first (once per process), without recommended packages.
 type Apt struct {
 	// Logf reports each step (nil: silent).
 	Logf func(format string, args ...any)
-
-	mu      sync.Mutex
-	updated bool
 }
+
+// dpkg is one per machine, so installs are serialised per process (tests
+// each make their own Apt) and apt-get waits for another process's lock
+// instead of failing.
+var (
+	aptMu      sync.Mutex
+	aptUpdated bool
+)
+
+// dpkgLockWait is how long apt-get waits for another install to finish.
+const dpkgLockWait = "DPkg::Lock::Timeout=300"
 
 // Need installs the packages of the commands of reqs that are not in PATH.
 func (a *Apt) Need(ctx context.Context, reqs ...Requirement) error {
 	var missing []string
 	for _, r := range reqs {
-		if _, err := exec.LookPath(r.Command); err != nil && !contains(missing, r.Package) {
+		if _, err := exec.LookPath(r.Command); err != nil && !slices.Contains(missing, r.Package) {
 			missing = append(missing, r.Package)
 		}
 	}
@@ -70,14 +79,14 @@ func (a *Apt) Install(ctx context.Context, packages ...string) error {
 	if _, err := exec.LookPath("apt-get"); err != nil || os.Geteuid() != 0 {
 		return fmt.Errorf("missing %s: install it (Debian: sudo apt-get install %s) and try again", list, list)
 	}
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	if !a.updated {
+	aptMu.Lock()
+	defer aptMu.Unlock()
+	if !aptUpdated {
 		a.logf("apt-get update")
 		if err := aptGet(ctx, "update", "-qq"); err != nil {
 			return err
 		}
-		a.updated = true
+		aptUpdated = true
 	}
 	a.logf("apt-get install %s", list)
 	return aptGet(ctx, append([]string{"install", "-y", "-qq", "--no-install-recommends"}, packages...)...)
@@ -91,7 +100,7 @@ func (a *Apt) logf(format string, args ...any) {
 
 // aptGet runs apt-get non-interactively; its output goes into the error.
 func aptGet(ctx context.Context, args ...string) error {
-	cmd := exec.CommandContext(ctx, "apt-get", args...)
+	cmd := exec.CommandContext(ctx, "apt-get", append([]string{"-o", dpkgLockWait}, args...)...)
 	cmd.Env = append(os.Environ(), "DEBIAN_FRONTEND=noninteractive")
 	out, err := cmd.CombinedOutput()
 	if err != nil {
@@ -107,13 +116,4 @@ func lastLines(s string, n int) string {
 		lines = lines[len(lines)-n:]
 	}
 	return strings.Join(lines, "\n")
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -96,5 +97,5 @@ func (p *Provisioner) composeUp(ctx context.Context, urls URLs, services []strin
 // composeStarted reports whether Up started the compose service.
 func (p *Provisioner) composeStarted(service string) bool {
 	raw, err := os.ReadFile(p.composeMarker())
-	return err == nil && contains(strings.Fields(string(raw)), service)
+	return err == nil && slices.Contains(strings.Fields(string(raw)), service)
 }
