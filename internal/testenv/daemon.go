@@ -2,11 +2,15 @@ package testenv
 
 import (
 	"bytes"
+	"context"
+	"errors"
 	"os/exec"
 	"sync"
 	"syscall"
 	"testing"
 	"time"
+
+	"movieapi/internal/provision"
 )
 
 // daemon is one engine process owned by a test (pgbouncer, haproxy): its
@@ -83,4 +87,28 @@ func (b *syncBuffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.String()
+}
+
+// waitReady waits until probe(url) succeeds (provision's probes: the same
+// ones make run uses), failing early when the process exits first.
+func waitReady(url, what string, exited <-chan struct{}, probe func(context.Context, string) error) error {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() {
+		select {
+		case <-exited:
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
+	err := provision.WaitFor(ctx, readyTimeout, what, func(ctx context.Context) error { return probe(ctx, url) })
+	if err == nil {
+		return nil
+	}
+	select {
+	case <-exited:
+		return errors.New("exited before answering")
+	default:
+		return err
+	}
 }

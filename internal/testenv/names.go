@@ -5,6 +5,8 @@ import (
 	"encoding/hex"
 	"net/url"
 	"testing"
+
+	"movieapi/internal/provision"
 )
 
 // randomHex returns 2n random hex characters, for names no two tests share.
@@ -22,6 +24,9 @@ func withDatabase(t testing.TB, serverURL, database string) string {
 		t.Fatal("testenv: the PostgreSQL server must be given as a postgres:// URL, " +
 			"e.g. TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable")
 	}
-	u.Path, u.RawPath = "/"+database, ""
-	return u.String()
+	named, err := provision.WithDatabase(serverURL, database)
+	if err != nil {
+		t.Fatalf("testenv: %v", err)
+	}
+	return named
 }

@@ -2,7 +2,6 @@ package testenv
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -11,7 +10,6 @@ import (
 	"sync"
 	"syscall"
 	"testing"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -159,7 +157,7 @@ func (s *PostgresServer) Start() {
 		close(p.exited)
 	}()
 	s.proc = p
-	if err := waitForPostgres(s.URL("postgres"), p.exited); err != nil {
+	if err := waitReady(s.URL("postgres"), "postgres", p.exited, provision.PostgresAnswers); err != nil {
 		s.killLocked()
 		log, _ := os.ReadFile(logPath)
 		s.t.Fatalf("testenv: postgres on port %d: %v\n%s", s.port, err, log)
@@ -181,9 +179,8 @@ func (s *PostgresServer) Stop() {
 	default:
 		// -w waits until the postmaster has removed its pid file, which it
 		// does after every child process has exited.
-		out, err := s.command("pg_ctl", "stop", "-D", s.cluster.Data, "-m", "fast", "-w").CombinedOutput()
-		if err != nil {
-			s.t.Errorf("testenv: pg_ctl stop: %v\n%s", err, out)
+		if err := s.cluster.Stop(context.Background()); err != nil {
+			s.t.Errorf("testenv: %v", err)
 			s.killLocked()
 			return
 		}
@@ -229,33 +226,5 @@ func (s *PostgresServer) killLocked() {
 	// new postmaster refuses to start while they still hold shared memory.
 	if err := provision.WaitGone(children, readyTimeout); err != nil {
 		s.t.Errorf("testenv: after killing postgres: %v", err)
-	}
-}
-
-// waitForPostgres polls until the server accepts a connection, the process
-// exits, or readyTimeout passes. Refused connections (not listening yet) and
-// "the database system is starting up" (crash recovery) are both retried.
-func waitForPostgres(url string, exited <-chan struct{}) error {
-	cfg, err := pgx.ParseConfig(url)
-	if err != nil {
-		return err
-	}
-	cfg.ConnectTimeout = time.Second
-	ctx, cancel := context.WithTimeout(context.Background(), readyTimeout)
-	defer cancel()
-	poll := time.NewTicker(10 * time.Millisecond)
-	defer poll.Stop()
-	for {
-		conn, err := pgx.ConnectConfig(ctx, cfg)
-		if err == nil {
-			return conn.Close(ctx)
-		}
-		select {
-		case <-exited:
-			return errors.New("exited before accepting connections")
-		case <-ctx.Done():
-			return fmt.Errorf("no connection within %s: %w", readyTimeout, err)
-		case <-poll.C:
-		}
 	}
 }

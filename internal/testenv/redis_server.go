@@ -2,9 +2,6 @@ package testenv
 
 import (
 	"bytes"
-	"context"
-	"errors"
-	"fmt"
 	"net"
 	"os/exec"
 	"strconv"
@@ -12,8 +9,6 @@ import (
 	"syscall"
 	"testing"
 	"time"
-
-	"github.com/redis/go-redis/v9"
 
 	"movieapi/internal/provision"
 )
@@ -108,7 +103,7 @@ func (s *RedisServer) Start() {
 		close(p.exited)
 	}()
 	s.proc = p
-	if err := waitForPing(s.URL(), p.exited); err != nil {
+	if err := waitReady(s.URL(), "redis-server", p.exited, provision.RedisAnswers); err != nil {
 		s.stopLocked(syscall.SIGKILL)
 		s.t.Fatalf("testenv: redis-server on port %d: %v\n%s", s.port, err, p.output.String())
 	}
@@ -160,35 +155,6 @@ func (s *RedisServer) stopLocked(sig syscall.Signal) {
 	_ = s.proc.cmd.Process.Signal(sig) // fails only if it already exited
 	<-s.proc.exited
 	s.proc = nil
-}
-
-// waitForPing polls until the server answers PING, the process exits, or
-// readyTimeout passes.
-func waitForPing(url string, exited <-chan struct{}) error {
-	opts, err := redis.ParseURL(url)
-	if err != nil {
-		return err
-	}
-	opts.MaxRetries = -1 // each poll is one attempt
-	client := redis.NewClient(opts)
-	defer client.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), readyTimeout)
-	defer cancel()
-	poll := time.NewTicker(10 * time.Millisecond)
-	defer poll.Stop()
-	for {
-		err := client.Ping(ctx).Err()
-		if err == nil {
-			return nil
-		}
-		select {
-		case <-exited:
-			return errors.New("exited before answering")
-		case <-ctx.Done():
-			return fmt.Errorf("no answer to PING within %s: %w", readyTimeout, err)
-		case <-poll.C:
-		}
-	}
 }
 
 // freePort asks the kernel for a free TCP port on 127.0.0.1. Another process
