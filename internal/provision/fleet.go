@@ -1,12 +1,14 @@
 package provision
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -163,22 +165,21 @@ func (f *Fleet) running(name string) (int, bool) {
 	return pid, true
 }
 
-// FleetDown stops what FleetUp started: the balancer first, the backends
-// last. Logs stay.
+// FleetDown stops what FleetUp started, whatever its settings were: every
+// process with a pid file, the balancer first, the backends last. Logs stay.
 func (f *Fleet) FleetDown() error {
-	if _, err := os.Stat(f.pids()); err != nil {
+	entries, err := os.ReadDir(f.pids())
+	if err != nil {
 		f.logf("nothing to stop")
 		return nil
 	}
-	names := []string{"haproxy"}
-	for _, port := range f.AppPorts {
-		names = append(names, "movieapi-"+strconv.Itoa(port))
+	var names []string
+	for _, e := range entries {
+		if name, ok := strings.CutSuffix(e.Name(), ".pid"); ok {
+			names = append(names, name)
+		}
 	}
-	names = append(names, "pgbouncer", "redis-sentinel-1", "redis-sentinel-2", "redis-sentinel-3",
-		"redis-primary", "redis-replica")
-	for i := 1; i <= 6; i++ {
-		names = append(names, "redis-node-"+strconv.Itoa(i))
-	}
+	sortForStopping(names)
 	stopped := 0
 	for _, name := range names {
 		if pid, ok := f.running(name); ok {
@@ -194,4 +195,19 @@ func (f *Fleet) FleetDown() error {
 	}
 	f.logf("stopped %d process(es); logs stay in %s", stopped, f.logs())
 	return nil
+}
+
+// sortForStopping orders FleetDown: what takes requests stops before what
+// serves it.
+func sortForStopping(names []string) {
+	slices.SortFunc(names, func(a, b string) int { return cmp.Or(stopRank(a)-stopRank(b), strings.Compare(a, b)) })
+}
+
+func stopRank(name string) int {
+	for rank, prefix := range []string{"haproxy", "movieapi-", "pgbouncer", "redis-sentinel-"} {
+		if strings.HasPrefix(name, prefix) {
+			return rank
+		}
+	}
+	return 4
 }

@@ -31,3 +31,12 @@ func TestNewFleetDefaultsAndOverrides(t *testing.T) {
 		}
 	}
 }
+
+func TestFleetStopsTheBalancerFirstAndRedisLast(t *testing.T) {
+	names := []string{"redis-node-2", "pgbouncer", "movieapi-4002", "redis-sentinel-1", "redis-primary", "haproxy", "movieapi-4001"}
+	sortForStopping(names)
+	want := []string{"haproxy", "movieapi-4001", "movieapi-4002", "pgbouncer", "redis-sentinel-1", "redis-node-2", "redis-primary"}
+	if !slices.Equal(names, want) {
+		t.Errorf("stop order %v, want %v", names, want)
+	}
+}

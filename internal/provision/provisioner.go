@@ -104,8 +104,8 @@ func (p *Provisioner) Up(ctx context.Context) (URLs, error) {
 	}
 	var missing []*service
 	for _, s := range services {
-		s.source = p.sourceOf(ctx, s.kind, s.url)
 		if s.answers(ctx, s.url) == nil {
+			s.source = p.sourceOf(ctx, s)
 			continue
 		}
 		host, _, err := hostPort(s.url, s.standard)
@@ -122,7 +122,9 @@ func (p *Provisioner) Up(ctx context.Context) (URLs, error) {
 			return URLs{}, err
 		}
 	}
-	for _, s := range services {
+	// What answered above needs no second look; what was started may still
+	// be starting.
+	for _, s := range missing {
 		url := s.url
 		if err := WaitFor(ctx, answerTimeout, s.name+" at "+Redacted(url), func(ctx context.Context) error {
 			return s.answers(ctx, url)
@@ -176,17 +178,17 @@ func (p *Provisioner) startMissing(ctx context.Context, urls URLs, missing []*se
 	return nil
 }
 
-// sourceOf says which earlier Up started the service at raw (project-local,
-// docker compose), or that it is reused.
-func (p *Provisioner) sourceOf(ctx context.Context, kind, raw string) string {
-	host, port, err := hostPort(raw, map[string]int{"postgres": postgresPort, "redis": redisPort}[kind])
+// sourceOf says which earlier Up started the answering service s
+// (project-local, docker compose), or that it is reused.
+func (p *Provisioner) sourceOf(ctx context.Context, s *service) string {
+	host, port, err := hostPort(s.url, s.standard)
 	if err != nil || !isLoopback(host) {
 		return sourceReused
 	}
-	if p.composeStarted(kind) {
+	if p.composeStarted(s.kind) {
 		return sourceCompose
 	}
-	switch kind {
+	switch s.kind {
 	case "postgres":
 		if _, running, ok := p.localPostgres(ctx); ok && running == port {
 			return sourceLocal
