@@ -31,8 +31,7 @@ func (f *Fleet) redisNode(ctx context.Context, name string, port int, extra ...s
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return err
 	}
-	args := append(RedisArgs(port, dir), RedisNoPersistence()...)
-	args = append(append(args, "--repl-diskless-sync-delay", "0"), extra...)
+	args := append(append(RedisArgs(port, dir), RedisDataArgs()...), extra...)
 	if err := f.spawn(name, nil, "redis-server", args...); err != nil {
 		return err
 	}
@@ -45,6 +44,9 @@ func (f *Fleet) waitRedis(ctx context.Context, name string, port int) error {
 		return RedisAnswers(ctx, url)
 	})
 }
+
+// fleetSentinelMaster is the name the Sentinels know the primary by.
+const fleetSentinelMaster = "movieapi"
 
 // startRedisSentinel: a primary, a replica and three Sentinels (quorum 2)
 // that fail over after 5 s without an answer from the primary.
@@ -64,9 +66,7 @@ func (f *Fleet) startRedisSentinel(ctx context.Context) (string, error) {
 			return "", err
 		}
 		conf := filepath.Join(dir, "sentinel.conf")
-		body := fmt.Sprintf("sentinel monitor movieapi 127.0.0.1 %d 2\n"+
-			"sentinel down-after-milliseconds movieapi 5000\n"+
-			"sentinel failover-timeout movieapi 30000\n", primary)
+		body := SentinelConf(fleetSentinelMaster, primary, 5*time.Second, 30*time.Second)
 		if err := os.WriteFile(conf, []byte(body), 0o600); err != nil {
 			return "", err
 		}
@@ -78,26 +78,21 @@ func (f *Fleet) startRedisSentinel(ctx context.Context) (string, error) {
 		}
 		addrs = append(addrs, loopback(port))
 	}
-	return fmt.Sprintf("redis://%s/0?master_name=movieapi&addr=%s&addr=%s", addrs[0], addrs[1], addrs[2]), nil
+	return SentinelURL(fleetSentinelMaster, addrs), nil
 }
 
 // startRedisCluster: three primaries with a replica each, joined by redis-cli.
 func (f *Fleet) startRedisCluster(ctx context.Context) (string, error) {
-	var nodes, query []string
+	var nodes []string
 	for i := 1; i <= 6; i++ {
 		port := f.RedisPort + i - 1
-		if err := f.redisNode(ctx, "redis-node-"+strconv.Itoa(i), port, "--cluster-enabled", "yes",
-			"--cluster-config-file", "nodes.conf", "--cluster-node-timeout", "5000"); err != nil {
+		if err := f.redisNode(ctx, "redis-node-"+strconv.Itoa(i), port, RedisClusterNodeArgs(5*time.Second)...); err != nil {
 			return "", err
 		}
 		nodes = append(nodes, loopback(port))
-		if i > 1 {
-			query = append(query, "addr="+loopback(port))
-		}
 	}
 	logPath := filepath.Join(f.logs(), "redis-cluster-create.log")
-	args := append(append([]string{"--cluster", "create"}, nodes...), "--cluster-replicas", "1", "--cluster-yes")
-	out, err := exec.CommandContext(ctx, "redis-cli", args...).CombinedOutput()
+	out, err := CreateRedisCluster(ctx, "redis-cli", nodes, 1)
 	_ = os.WriteFile(logPath, out, 0o600) // only for reading after a failure
 	if err != nil {
 		return "", fmt.Errorf("redis-cli --cluster create failed (see %s): %w", logPath, err)
@@ -111,5 +106,5 @@ func (f *Fleet) startRedisCluster(ctx context.Context) (string, error) {
 	}); err != nil {
 		return "", err
 	}
-	return "redis://" + nodes[0] + "?" + strings.Join(query, "&"), nil
+	return RedisClusterURL(nodes), nil
 }

@@ -4,14 +4,14 @@ import (
 	"context"
 	"math/rand/v2"
 	"net"
-	"net/url"
-	"os/exec"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"movieapi/internal/provision"
 )
 
 // clusterNodeTimeout is how long a cluster node may be unreachable before
@@ -38,17 +38,15 @@ func StartRedisCluster(t testing.TB, primaries, replicas int) *RedisCluster {
 	RequireIntegration(t)
 	cli := engine(t, "redis-cli", "redis-tools")
 	c := &RedisCluster{t: t}
-	args := []string{"--cluster", "create"}
+	var addrs []string
 	for range primaries * (1 + replicas) {
-		n := StartRedisWith(t, ClusterPort(t), "--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
-			"--cluster-node-timeout", strconv.FormatInt(clusterNodeTimeout.Milliseconds(), 10))
+		n := StartRedisWith(t, ClusterPort(t), provision.RedisClusterNodeArgs(clusterNodeTimeout)...)
 		c.Nodes = append(c.Nodes, n)
-		args = append(args, n.Addr())
+		addrs = append(addrs, n.Addr())
 	}
-	args = append(args, "--cluster-replicas", strconv.Itoa(replicas), "--cluster-yes")
 	ctx, cancel := context.WithTimeout(context.Background(), engineTimeout)
 	defer cancel()
-	if out, err := exec.CommandContext(ctx, cli, args...).CombinedOutput(); err != nil {
+	if out, err := provision.CreateRedisCluster(ctx, cli, addrs, replicas); err != nil {
 		t.Fatalf("testenv: redis-cli --cluster create: %v\n%s", err, out)
 	}
 	c.WaitHealthy()
@@ -81,11 +79,11 @@ func ClusterPort(t testing.TB) int {
 // URL is the REDIS_URL of the service: go-redis's cluster form, naming
 // every node as a seed.
 func (c *RedisCluster) URL() string {
-	q := url.Values{}
-	for _, n := range c.Nodes[1:] {
-		q.Add("addr", n.Addr())
+	var addrs []string
+	for _, n := range c.Nodes {
+		addrs = append(addrs, n.Addr())
 	}
-	return "redis://" + c.Nodes[0].Addr() + "?" + q.Encode()
+	return provision.RedisClusterURL(addrs)
 }
 
 // Primaries are the nodes that serve slots now, as a live node sees it

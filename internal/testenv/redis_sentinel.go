@@ -3,7 +3,6 @@ package testenv
 import (
 	"context"
 	"fmt"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -12,6 +11,8 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"movieapi/internal/provision"
 )
 
 // SentinelMaster is the name the Sentinels of StartSentinel know the
@@ -73,9 +74,7 @@ func startSentinelProcess(t testing.TB, primaryPort, replicaPort int, peers []se
 	s.conf = filepath.Join(s.dir, "sentinel.conf")
 	var conf strings.Builder
 	fmt.Fprintf(&conf, "sentinel myid %s\n", peers[me].id)
-	fmt.Fprintf(&conf, "sentinel monitor %s 127.0.0.1 %d 2\n", SentinelMaster, primaryPort)
-	fmt.Fprintf(&conf, "sentinel down-after-milliseconds %s %d\n", SentinelMaster, sentinelDownAfter.Milliseconds())
-	fmt.Fprintf(&conf, "sentinel failover-timeout %s %d\n", SentinelMaster, sentinelFailoverTimeout.Milliseconds())
+	conf.WriteString(provision.SentinelConf(SentinelMaster, primaryPort, sentinelDownAfter, sentinelFailoverTimeout))
 	fmt.Fprintf(&conf, "sentinel parallel-syncs %s 1\n", SentinelMaster)
 	fmt.Fprintf(&conf, "sentinel known-replica %s 127.0.0.1 %d\n", SentinelMaster, replicaPort)
 	for i, p := range peers {
@@ -95,11 +94,11 @@ func startSentinelProcess(t testing.TB, primaryPort, replicaPort int, peers []se
 // URL is the REDIS_URL of the service: go-redis's failover form, naming
 // every Sentinel.
 func (s *Sentinel) URL() string {
-	q := url.Values{"master_name": {SentinelMaster}}
-	for _, sen := range s.Sentinels[1:] {
-		q.Add("addr", sen.Addr())
+	var addrs []string
+	for _, sen := range s.Sentinels {
+		addrs = append(addrs, sen.Addr())
 	}
-	return "redis://" + s.Sentinels[0].Addr() + "/0?" + q.Encode()
+	return provision.SentinelURL(SentinelMaster, addrs)
 }
 
 // Primary is the server the Sentinels currently name as the primary.

@@ -119,9 +119,7 @@ func (s *RedisServer) args() []string {
 	args = append(args, provision.RedisArgs(s.port, s.dir)...)
 	args = append(args, "--daemonize", "no")
 	if s.conf == "" { // Sentinel keeps no data, and refuses data options
-		// A replica's first sync starts at once instead of after the 5 s
-		// that Redis waits for more replicas to share a diskless transfer.
-		args = append(append(args, provision.RedisNoPersistence()...), "--repl-diskless-sync-delay", "0")
+		args = append(args, provision.RedisDataArgs()...)
 	}
 	return append(args, s.extra...)
 }
