@@ -13,6 +13,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"movieapi/bench/internal/stats"
 )
 
 // redisCommands is how many commands the whole Redis server has run (INFO
@@ -183,7 +185,7 @@ func pgbenchLatencies(r io.Reader) []float64 {
 }
 
 // pgbenchCeiling takes the rate from pgbench's "tps = …" line and the
-// percentiles (nearest rank below) and mean from the logged latencies.
+// percentiles (nearest rank) and mean from the logged latencies.
 func pgbenchCeiling(out string, latenciesUs []float64) (Ceiling, error) {
 	var c Ceiling
 	for l := range strings.Lines(out) {
@@ -196,11 +198,11 @@ func pgbenchCeiling(out string, latenciesUs []float64) (Ceiling, error) {
 		return c, fmt.Errorf("pgbench printed no rate or logged no transaction: %q", out)
 	}
 	slices.Sort(latenciesUs)
-	at := func(p float64) float64 { return latenciesUs[max(int(float64(n)*p)-1, 0)] / 1000 }
 	sum := 0.0
 	for _, v := range latenciesUs {
 		sum += v
 	}
-	c.P50ms, c.P99ms, c.Avgms = at(0.50), at(0.99), sum/float64(n)/1000
+	c.P50ms, c.P99ms = stats.Percentile(latenciesUs, 0.50)/1000, stats.Percentile(latenciesUs, 0.99)/1000
+	c.Avgms = sum / float64(n) / 1000
 	return c, nil
 }
