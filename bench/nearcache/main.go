@@ -37,6 +37,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"movieapi/bench/internal/stats"
 )
 
 func main() {
@@ -99,8 +101,8 @@ func staleness(client *http.Client, writer, reader string, writes int, bound tim
 	}
 	slices.Sort(delays)
 	return json.NewEncoder(os.Stdout).Encode(map[string]any{
-		"writes": writes, "p50_ms": ms(percentile(delays, 50)), "p99_ms": ms(percentile(delays, 99)),
-		"max_ms": ms(percentile(delays, 100)), "backwards": r.backwards.Load(), "reads": r.reads.Load(), "late": late,
+		"writes": writes, "p50_ms": stats.Ms(stats.Percentile(delays, 0.50)), "p99_ms": stats.Ms(stats.Percentile(delays, 0.99)),
+		"max_ms": stats.Ms(stats.Percentile(delays, 1)), "backwards": r.backwards.Load(), "reads": r.reads.Load(), "late": late,
 	})
 }
 
@@ -232,15 +234,6 @@ func send(client *http.Client, method, url string, body io.Reader) (*http.Respon
 	}
 	return client.Do(req)
 }
-
-func percentile(sorted []time.Duration, p int) time.Duration {
-	if len(sorted) == 0 {
-		return 0
-	}
-	return sorted[(len(sorted)-1)*p/100]
-}
-
-func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
 
 func randomID() string {
 	b := make([]byte, 20)

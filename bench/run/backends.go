@@ -7,32 +7,30 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
+
+	"movieapi/bench/internal/stats"
 )
 
-// redisCalls are the commands the whole Redis server has run (INFO
-// commandstats), all of them and GETs. Other clients of a shared Redis
-// count too.
-type redisCalls struct{ all, gets int64 }
-
-func (b *bench) redisCalls(ctx context.Context) (redisCalls, error) {
+// redisCommands is how many commands the whole Redis server has run (INFO
+// commandstats). Other clients of a shared Redis count too.
+func (b *bench) redisCommands(ctx context.Context) (int64, error) {
 	info, err := b.redis.Info(ctx, "commandstats").Result()
 	if err != nil {
-		return redisCalls{}, fmt.Errorf("redis INFO commandstats: %w", err)
+		return 0, fmt.Errorf("redis INFO commandstats: %w", err)
 	}
 	return parseCommandStats(info), nil
 }
 
 // parseCommandStats adds up the calls= of INFO commandstats's lines
 // (cmdstat_get:calls=12,usec=…).
-func parseCommandStats(info string) redisCalls {
-	var c redisCalls
+func parseCommandStats(info string) int64 {
+	var calls int64
 	for l := range strings.Lines(info) {
 		name, stats, ok := strings.Cut(strings.TrimSpace(l), ":")
 		if !ok || !strings.HasPrefix(name, "cmdstat_") {
@@ -41,14 +39,11 @@ func parseCommandStats(info string) redisCalls {
 		for field := range strings.SplitSeq(stats, ",") {
 			if v, ok := strings.CutPrefix(field, "calls="); ok {
 				n, _ := strconv.ParseInt(v, 10, 64)
-				c.all += n
-				if name == "cmdstat_get" {
-					c.gets += n
-				}
+				calls += n
 			}
 		}
 	}
-	return c
+	return calls
 }
 
 // deleteKeys removes every Redis key under the run's prefix.
@@ -69,17 +64,6 @@ func (b *bench) deleteKeys(ctx context.Context) error {
 		}
 	}
 	return iter.Err()
-}
-
-// withDatabase is a PostgreSQL URL naming another database.
-func withDatabase(raw, database string) (string, error) {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return "", errors.New("cannot read DATABASE_URL")
-	}
-	u.Path = "/" + database
-	u.RawPath = ""
-	return u.String(), nil
 }
 
 // psql runs SQL at url and returns what it printed (unaligned, tuples only).
@@ -201,7 +185,7 @@ func pgbenchLatencies(r io.Reader) []float64 {
 }
 
 // pgbenchCeiling takes the rate from pgbench's "tps = …" line and the
-// percentiles (nearest rank below) and mean from the logged latencies.
+// percentiles (nearest rank) and mean from the logged latencies.
 func pgbenchCeiling(out string, latenciesUs []float64) (Ceiling, error) {
 	var c Ceiling
 	for l := range strings.Lines(out) {
@@ -214,11 +198,11 @@ func pgbenchCeiling(out string, latenciesUs []float64) (Ceiling, error) {
 		return c, fmt.Errorf("pgbench printed no rate or logged no transaction: %q", out)
 	}
 	slices.Sort(latenciesUs)
-	at := func(p float64) float64 { return latenciesUs[max(int(float64(n)*p)-1, 0)] / 1000 }
 	sum := 0.0
 	for _, v := range latenciesUs {
 		sum += v
 	}
-	c.P50ms, c.P99ms, c.Avgms = at(0.50), at(0.99), sum/float64(n)/1000
+	c.P50ms, c.P99ms = stats.Percentile(latenciesUs, 0.50)/1000, stats.Percentile(latenciesUs, 0.99)/1000
+	c.Avgms = sum / float64(n) / 1000
 	return c, nil
 }

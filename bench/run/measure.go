@@ -36,12 +36,11 @@ func (b *bench) program(name string) string { return filepath.Join(b.work, name)
 
 // wrkReport is the line bench/wrk/report.lua prints after a run.
 type wrkReport struct {
-	Requests     int64   `json:"requests"`
-	Seconds      float64 `json:"seconds"`
-	P50us        float64 `json:"p50_us"`
-	P99us        float64 `json:"p99_us"`
-	Errors       int64   `json:"errors"`
-	StatusErrors int64   `json:"status_errors"`
+	Requests int64   `json:"requests"`
+	Seconds  float64 `json:"seconds"`
+	P50us    float64 `json:"p50_us"`
+	P99us    float64 `json:"p99_us"`
+	Errors   int64   `json:"errors"`
 }
 
 // parseWrk finds report.lua's "WRK {…}" line in wrk's output.
@@ -61,7 +60,7 @@ func parseWrk(out string) (wrkReport, error) {
 type usage struct {
 	pid   int
 	ticks int64
-	calls redisCalls
+	calls int64 // the Redis server's commands so far
 }
 
 func (b *bench) startUsage(ctx context.Context, pid int) (usage, error) {
@@ -70,7 +69,7 @@ func (b *bench) startUsage(ctx context.Context, pid int) (usage, error) {
 	if err != nil {
 		return usage{}, err
 	}
-	calls, err := b.redisCalls(ctx)
+	calls, err := b.redisCommands(ctx)
 	return usage{pid: pid, ticks: ticks, calls: calls}, err
 }
 
@@ -80,22 +79,21 @@ func (u usage) finish(ctx context.Context, b *bench, run *Run) error {
 	if err != nil {
 		return err
 	}
-	calls, err := b.redisCalls(ctx)
+	calls, err := b.redisCommands(ctx)
 	if err != nil {
 		return err
 	}
 	if n := float64(run.Requests); n > 0 {
 		run.CPUus = float64(ticks-u.ticks) / userHZ * 1e6 / n
-		run.RedisCmds = float64(calls.all-u.calls.all) / n
-		run.RedisGets = float64(calls.gets-u.calls.gets) / n
+		run.RedisCmds = float64(calls-u.calls) / n
 	}
 	run.RSSMiB = peakRSSMiB(u.pid)
 	return nil
 }
 
-// wrk runs wrk with the bench's threads and connections for seconds
-// against url, the script getting args; it returns wrk's output.
-func (b *bench) wrk(ctx context.Context, seconds int, script, url string, args ...string) (string, error) {
+// wrkArgs is wrk's command line: the bench's threads and connections for
+// seconds against url, the script getting args.
+func (b *bench) wrkArgs(seconds int, script, url string, args ...string) []string {
 	argv := []string{
 		"-t" + strconv.Itoa(b.Threads), "-c" + strconv.Itoa(b.Connections), "-d" + strconv.Itoa(seconds) + "s",
 		"--timeout", "5s", "-s", script, url,
@@ -103,7 +101,12 @@ func (b *bench) wrk(ctx context.Context, seconds int, script, url string, args .
 	if len(args) > 0 {
 		argv = append(append(argv, "--"), args...)
 	}
-	out, err := command(ctx, "wrk", argv...).CombinedOutput()
+	return argv
+}
+
+// wrk runs wrk (see wrkArgs) and returns its output.
+func (b *bench) wrk(ctx context.Context, seconds int, script, url string, args ...string) (string, error) {
+	out, err := command(ctx, "wrk", b.wrkArgs(seconds, script, url, args...)...).CombinedOutput()
 	if err != nil {
 		return "", fmt.Errorf("wrk %s: %w\n%s", url, err, out)
 	}
@@ -147,25 +150,22 @@ func (b *bench) measureSignIn(ctx context.Context, base, origin string, pid, con
 	if err != nil {
 		return Run{}, err
 	}
-	var s struct {
-		Requests int64   `json:"requests"`
-		RPS      float64 `json:"rps"`
-		P50ms    float64 `json:"p50_ms"`
-		P99ms    float64 `json:"p99_ms"`
-		Errors   int64   `json:"errors"`
-	}
-	err = runJSON(ctx, &s, b.program("signin"), "-url", base, "-origin", origin,
-		"-concurrency", strconv.Itoa(concurrency), "-duration", strconv.Itoa(b.DurationS)+"s",
-		"-prefix", fmt.Sprintf("c%d-%s-", concurrency, b.runID))
-	if err != nil {
+	var run Run
+	if err := runJSON(ctx, &run, b.program("signin"), b.signInArgs(base, origin, concurrency, fmt.Sprintf("c%d-%s-", concurrency, b.runID))...); err != nil {
 		return Run{}, err
 	}
-	run := Run{Requests: s.Requests, RPS: s.RPS, P50ms: s.P50ms, P99ms: s.P99ms, Errors: s.Errors}
 	if err := u.finish(ctx, b, &run); err != nil {
 		return Run{}, err
 	}
 	logRun(run)
 	return run, nil
+}
+
+// signInArgs are bench/signin's arguments: concurrency users, named after
+// prefix, signing in at base for the run's duration.
+func (b *bench) signInArgs(base, origin string, concurrency int, prefix string) []string {
+	return []string{"-url", base, "-origin", origin, "-concurrency", strconv.Itoa(concurrency),
+		"-duration", strconv.Itoa(b.DurationS) + "s", "-prefix", prefix}
 }
 
 // runJSON runs a program that prints one JSON object and decodes it into v.
@@ -187,40 +187,47 @@ func logRun(r Run) {
 		r.Requests, f0(r.RPS), f3(r.P50ms), f3(r.P99ms), r.Errors, f0(r.CPUus), f1(r.RSSMiB), f3(r.RedisCmds))
 }
 
-// metric is the current value of one Prometheus series of the instance at
-// base, truncated to an integer; 0 when it has none.
-func (b *bench) metric(ctx context.Context, base, series string) (int64, error) {
+// metrics are the current values of Prometheus series of the instance at
+// base, from one scrape, truncated to integers; 0 for a series it has none of.
+func (b *bench) metrics(ctx context.Context, base string, series ...string) ([]int64, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+"/metrics", nil)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	resp, err := b.http.Do(req)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	defer func() { _ = resp.Body.Close() }()
 	if resp.StatusCode != http.StatusOK {
-		return 0, fmt.Errorf("GET %s/metrics: %s", base, resp.Status)
+		return nil, fmt.Errorf("GET %s/metrics: %s", base, resp.Status)
 	}
-	return seriesValue(resp.Body, series)
+	return seriesValues(resp.Body, series...)
 }
 
-// seriesValue finds "SERIES value" in a Prometheus text exposition.
-func seriesValue(r io.Reader, series string) (int64, error) {
+// seriesValues finds "SERIES value" of each series in a Prometheus text
+// exposition.
+func seriesValues(r io.Reader, series ...string) ([]int64, error) {
+	values := make([]int64, len(series))
 	lines := bufio.NewScanner(r)
 	lines.Buffer(nil, 1<<20)
 	for lines.Scan() {
-		if rest, ok := strings.CutPrefix(lines.Text(), series+" "); ok {
-			v, err := strconv.ParseFloat(strings.Fields(rest)[0], 64)
-			return int64(v), err
+		for i, s := range series {
+			if rest, ok := strings.CutPrefix(lines.Text(), s+" "); ok {
+				v, err := strconv.ParseFloat(strings.Fields(rest)[0], 64)
+				if err != nil {
+					return nil, fmt.Errorf("%s: %w", s, err)
+				}
+				values[i] = int64(v)
+			}
 		}
 	}
-	return 0, lines.Err()
+	return values, lines.Err()
 }
 
 // answers is an HTTP GET of url that succeeds.
-func (b *bench) answers(url string) error {
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+func (b *bench) answers(ctx context.Context, url string) error {
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if err != nil {
@@ -258,5 +265,5 @@ func (b *bench) addMovie(ctx context.Context, base string) (string, error) {
 	if resp.StatusCode >= 300 || json.Unmarshal(answer, &added) != nil || len(added.ID) != 40 {
 		return "", fmt.Errorf("POST /movies/add: %s %s", resp.Status, bytes.TrimSpace(answer))
 	}
-	return added.ID, b.answers(base + "/movies/get/" + added.ID)
+	return added.ID, b.answers(ctx, base+"/movies/get/"+added.ID)
 }

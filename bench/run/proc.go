@@ -83,25 +83,6 @@ func freePort(ctx context.Context) (int, error) {
 	return l.Addr().(*net.TCPAddr).Port, nil
 }
 
-// waitFor polls ready until it answers nil or timeout passes.
-func waitFor(ctx context.Context, what string, timeout time.Duration, ready func() error) error {
-	deadline := time.Now().Add(timeout)
-	for {
-		err := ready()
-		if err == nil {
-			return nil
-		}
-		if time.Now().After(deadline) {
-			return fmt.Errorf("%s did not answer within %s: %w", what, timeout, err)
-		}
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(200 * time.Millisecond):
-		}
-	}
-}
-
 // tcpOpen reports whether something accepts connections at addr.
 func tcpOpen(ctx context.Context, addr string) error {
 	c, err := (&net.Dialer{Timeout: time.Second}).DialContext(ctx, "tcp", addr)

@@ -66,10 +66,8 @@ type Run struct {
 	CPUus float64 `json:"cpu_us"`
 	// RSSMiB is the process's peak resident memory during the run.
 	RSSMiB float64 `json:"rss_mib"`
-	// RedisCmds and RedisGets are the commands (all, and GETs) the whole
-	// Redis server ran per request.
+	// RedisCmds are the commands the whole Redis server ran per request.
 	RedisCmds float64 `json:"redis_cmds"`
-	RedisGets float64 `json:"redis_gets"`
 }
 
 // Near holds the near cache's figures beyond its cache-hit row.

@@ -11,6 +11,7 @@ import (
 
 const (
 	wrkDir      = "bench/wrk"
+	plainScript = wrkDir + "/report.lua" // plain GETs: report.lua alone
 	hitSeries   = `movie_cache_requests_total{result="hit"}`
 	missSeries  = `movie_cache_requests_total{result="miss"}`
 	idleSeconds = 10
@@ -19,7 +20,6 @@ const (
 // endpointRuns measures the rows of the results table and the near cache's
 // other figures.
 func (b *bench) endpointRuns(ctx context.Context, r *Results, svc *instance, baselinePID int, baselineURL string) error {
-	report := filepath.Join(wrkDir, "report.lua")
 	record := func(label string, run Run) { r.Rows = append(r.Rows, Row{Label: label, Run: run}) }
 	hitID, err := b.addMovie(ctx, svc.base)
 	if err != nil {
@@ -29,7 +29,7 @@ func (b *bench) endpointRuns(ctx context.Context, r *Results, svc *instance, bas
 
 	for _, path := range []string{"/health", "/health?mode=full"} {
 		logf("GET %s", path)
-		run, err := b.measureWrk(ctx, svc.base+path, report, svc.pid(), true)
+		run, err := b.measureWrk(ctx, svc.base+path, plainScript, svc.pid(), true)
 		if err != nil {
 			return err
 		}
@@ -39,7 +39,7 @@ func (b *bench) endpointRuns(ctx context.Context, r *Results, svc *instance, bas
 	logf("GET /movies/get/{id}, cache hit")
 	var hit Run
 	hits, err := b.metricDelta(ctx, svc.base, func() (err error) {
-		hit, err = b.measureWrk(ctx, svc.base+"/movies/get/"+hitID, report, svc.pid(), true)
+		hit, err = b.measureWrk(ctx, svc.base+"/movies/get/"+hitID, plainScript, svc.pid(), true)
 		return err
 	}, hitSeries)
 	if err != nil {
@@ -50,7 +50,7 @@ func (b *bench) endpointRuns(ctx context.Context, r *Results, svc *instance, bas
 	logf("cache hits counted by the service: %d", r.Hits)
 
 	logf("baseline server, same read")
-	run, err := b.measureWrk(ctx, baselineURL+"/movies/get/"+hitID, report, baselinePID, true)
+	run, err := b.measureWrk(ctx, baselineURL+"/movies/get/"+hitID, plainScript, baselinePID, true)
 	if err != nil {
 		return err
 	}
@@ -139,7 +139,7 @@ func (b *bench) nearRuns(ctx context.Context, r *Results, svc *instance, walkIDs
 	n.MaxMiB, n.MaxStalenessMs, n.Drain = settings.MaxMiB, settings.MaxStalenessMs, settings.Drain
 
 	logf("GET /movies/get/{id}, cache hit, near cache on (instance A)")
-	run, err := b.measureWrk(ctx, a.base+"/movies/get/"+b.hitID, filepath.Join(wrkDir, "report.lua"), a.pid(), true)
+	run, err := b.measureWrk(ctx, a.base+"/movies/get/"+b.hitID, plainScript, a.pid(), true)
 	if err != nil {
 		return err
 	}
@@ -165,12 +165,11 @@ func (b *bench) nearRuns(ctx context.Context, r *Results, svc *instance, walkIDs
 	if n.WalkNear, err = b.memoryWalk(ctx, nb.base, nb.pid(), walkFile); err != nil {
 		return err
 	}
-	if n.WalkNear.Entries, err = b.metric(ctx, nb.base, "movie_near_cache_entries"); err != nil {
+	gauges, err := b.metrics(ctx, nb.base, "movie_near_cache_entries", "movie_near_cache_bytes")
+	if err != nil {
 		return err
 	}
-	if n.WalkNear.Bytes, err = b.metric(ctx, nb.base, "movie_near_cache_bytes"); err != nil {
-		return err
-	}
+	n.WalkNear.Entries, n.WalkNear.Bytes = gauges[0], gauges[1]
 	logf("  without: %.1f s, %.1f MiB; with: %.1f s, %.1f MiB, %d entries, %d bytes", n.WalkPlain.Seconds, n.WalkPlain.RSSMiB,
 		n.WalkNear.Seconds, n.WalkNear.RSSMiB, n.WalkNear.Entries, n.WalkNear.Bytes)
 
@@ -220,11 +219,10 @@ func (b *bench) backendRuns(ctx context.Context, r *Results, svc *instance) erro
 	logf("CPU profile of the cache-hit read")
 	hitFile, signInFile := filepath.Join(b.work, "hit.pprof"), filepath.Join(b.work, "signin.pprof")
 	r.Profiles.Hit = b.profileDuring(ctx, svc.admin, hitFile, command(ctx, "wrk",
-		"-t"+itoa(b.Threads), "-c"+itoa(b.Connections), "-d"+itoa(b.DurationS)+"s", svc.base+"/movies/get/"+b.hitID))
+		b.wrkArgs(b.DurationS, plainScript, svc.base+"/movies/get/"+b.hitID)...))
 	logf("CPU profile of sign-ins")
 	r.Profiles.SignIn = b.profileDuring(ctx, svc.admin, signInFile, command(ctx, b.program("signin"),
-		"-url", svc.base, "-origin", svc.origin, "-concurrency", itoa(b.Connections),
-		"-duration", itoa(b.DurationS)+"s", "-prefix", "profile"+b.runID+"-"))
+		b.signInArgs(svc.base, svc.origin, b.Connections, "profile"+b.runID+"-")...))
 	if b.ProfileDir != "" {
 		if err := os.MkdirAll(b.ProfileDir, 0o750); err != nil {
 			return err

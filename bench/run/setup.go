@@ -7,11 +7,12 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"movieapi/internal/provision"
 )
 
 // tools are the commands the bench runs, with the Debian packages that
@@ -56,12 +57,12 @@ func measure(ctx context.Context, s Settings, work string) (r *Results, err erro
 	}
 	r = &Results{Settings: s, Machine: machine(ctx)}
 
-	adminURL, err := withDatabase(s.DatabaseURL, "postgres")
+	adminURL, err := provision.WithDatabase(s.DatabaseURL, "postgres")
 	if err != nil {
 		return nil, err
 	}
 	db := "movieapi_bench_" + runID
-	if b.dbURL, err = withDatabase(s.DatabaseURL, db); err != nil {
+	if b.dbURL, err = provision.WithDatabase(s.DatabaseURL, db); err != nil {
 		return nil, err
 	}
 	logf("creating database %s", db)
@@ -95,7 +96,8 @@ func measure(ctx context.Context, s Settings, work string) (r *Results, err erro
 		return nil, err
 	}
 	cleanups = append(cleanups, func(context.Context) { baseline.stop() })
-	if err := waitFor(ctx, "the baseline server", time.Minute, func() error { return tcpOpen(ctx, fmt.Sprintf("127.0.0.1:%d", basePort)) }); err != nil {
+	baseAddr := fmt.Sprintf("127.0.0.1:%d", basePort)
+	if err := provision.WaitFor(ctx, time.Minute, "the baseline server", func(ctx context.Context) error { return tcpOpen(ctx, baseAddr) }); err != nil {
 		return nil, err
 	}
 
@@ -164,7 +166,7 @@ func (b *bench) startInstance(ctx context.Context, name string, admin bool, env 
 	if in.process, err = start(name, cmd, in.log); err != nil {
 		return nil, err
 	}
-	if err := waitFor(ctx, "movieapi at "+in.base, time.Minute, func() error { return b.answers(in.base + "/health") }); err != nil {
+	if err := provision.WaitFor(ctx, time.Minute, "movieapi at "+in.base, func(ctx context.Context) error { return b.answers(ctx, in.base+"/health") }); err != nil {
 		in.stop()
 		tail, _ := os.ReadFile(in.log)
 		return nil, fmt.Errorf("%w\n%s", err, lastLines(string(tail), 20))
@@ -175,24 +177,19 @@ func (b *bench) startInstance(ctx context.Context, name string, admin bool, env 
 // metricDelta runs f and returns how much each series of the instance at
 // base grew meanwhile.
 func (b *bench) metricDelta(ctx context.Context, base string, f func() error, series ...string) ([]int64, error) {
-	before := make([]int64, len(series))
-	for i, s := range series {
-		v, err := b.metric(ctx, base, s)
-		if err != nil {
-			return nil, err
-		}
-		before[i] = v
+	before, err := b.metrics(ctx, base, series...)
+	if err != nil {
+		return nil, err
 	}
 	if err := f(); err != nil {
 		return nil, err
 	}
-	delta := make([]int64, len(series))
-	for i, s := range series {
-		v, err := b.metric(ctx, base, s)
-		if err != nil {
-			return nil, err
-		}
-		delta[i] = v - before[i]
+	delta, err := b.metrics(ctx, base, series...)
+	if err != nil {
+		return nil, err
+	}
+	for i := range delta {
+		delta[i] -= before[i]
 	}
 	return delta, nil
 }
@@ -201,6 +198,3 @@ func lastLines(s string, n int) string {
 	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
 	return strings.Join(lines[max(len(lines)-n, 0):], "\n")
 }
-
-// itoa keeps argument lists short.
-func itoa(n int) string { return strconv.Itoa(n) }

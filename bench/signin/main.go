@@ -26,6 +26,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"movieapi/bench/internal/stats"
 	"movieapi/internal/authtest"
 )
 
@@ -71,7 +72,7 @@ func main() {
 	r := run(t, accounts, *concurrency, *duration)
 	err = json.NewEncoder(os.Stdout).Encode(summary{
 		Requests: r.ok, Seconds: r.elapsed.Seconds(), RPS: float64(r.ok) / r.elapsed.Seconds(),
-		P50ms: ms(percentile(r.latencies, 0.50)), P99ms: ms(percentile(r.latencies, 0.99)), Errors: r.errors,
+		P50ms: stats.Ms(stats.Percentile(r.latencies, 0.50)), P99ms: stats.Ms(stats.Percentile(r.latencies, 0.99)), Errors: r.errors,
 	})
 	if err != nil {
 		fail(err)
@@ -208,17 +209,6 @@ func run(t target, accounts []account, workers int, d time.Duration) result {
 	slices.Sort(r.latencies)
 	return r
 }
-
-// percentile of sorted latencies (nearest rank); 0 when there are none.
-func percentile(sorted []time.Duration, p float64) time.Duration {
-	if len(sorted) == 0 {
-		return 0
-	}
-	i := int(p*float64(len(sorted))+0.5) - 1
-	return sorted[min(max(i, 0), len(sorted)-1)]
-}
-
-func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
 
 func fail(err error) {
 	fmt.Fprintln(os.Stderr, "signin:", err)

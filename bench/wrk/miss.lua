@@ -6,14 +6,7 @@
 -- checks the service's cache counters afterwards.
 
 local dir = debug.getinfo(1, "S").source:match("^@(.*/)") or "./"
-dofile(dir .. "report.lua")
-
-local threads = 0
-
-function setup(thread)
-  threads = threads + 1
-  thread:set("tid", threads)
-end
+dofile(dir .. "report.lua") -- done, and setup: each thread's tid
 
 local ids = {}
 local stride = 1

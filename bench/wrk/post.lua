@@ -4,14 +4,7 @@
 -- keep titles unique across runs and between a warm-up and its measured run.
 
 local dir = debug.getinfo(1, "S").source:match("^@(.*/)") or "./"
-dofile(dir .. "report.lua")
-
-local threads = 0
-
-function setup(thread)
-  threads = threads + 1
-  thread:set("tid", threads)
-end
+dofile(dir .. "report.lua") -- done, and setup: each thread's tid
 
 local counter = 0
 local run = "0"

@@ -34,9 +34,9 @@ var allowedImports = map[string][]string{
 	"apitest":     {"*"},
 	"authtest":    {"*"},
 	"browsertest": {"*"},
-	"faulttest":   {"*"},        // tests only: its Go files hold nothing but the package doc
-	"fleettest":   {"*"},        // tests only, like faulttest
-	"bench":       {"authtest"}, // make bench: bench/run, its load drivers and the baseline server
+	"faulttest":   {"*"},                              // tests only: its Go files hold nothing but the package doc
+	"fleettest":   {"*"},                              // tests only, like faulttest
+	"bench":       {"authtest", "provision", "bench"}, // make bench: bench/run, its load drivers and the baseline server
 }
 
 // drivers may appear only in their adapters (and in test helpers).
