@@ -48,7 +48,7 @@ func NewFleet(p *Provisioner) (*Fleet, error) {
 		{"FLEET_LB_PORT", 8080, &f.LBPort},
 		{"FLEET_STATS_PORT", 8404, &f.StatsPort},
 		{"FLEET_PGBOUNCER_PORT", 56433, &f.PgBouncerPort},
-		{"FLEET_REDIS_PORT", 46001, &f.RedisPort},
+		{"FLEET_REDIS_PORT", 21001, &f.RedisPort}, // cluster bus ports (+10000) stay below the ephemeral range (32768+)
 	} {
 		if *v.into, err = p.localPort(v.name, v.fallback); err != nil {
 			return nil, err

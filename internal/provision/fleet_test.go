@@ -14,7 +14,7 @@ func TestNewFleetDefaultsAndOverrides(t *testing.T) {
 		t.Fatal(err)
 	}
 	if f.Redis != "sentinel" || f.LBPort != 8080 || f.StatsPort != 8404 || f.PgBouncerPort != 56433 ||
-		f.RedisPort != 46001 || !slices.Equal(f.AppPorts, []int{3001, 3002, 3003}) {
+		f.RedisPort != 21001 || !slices.Equal(f.AppPorts, []int{3001, 3002, 3003}) {
 		t.Errorf("defaults: %+v", f)
 	}
 	env = map[string]string{"FLEET_REDIS": "cluster", "FLEET_LB_PORT": "18080", "FLEET_APP_PORTS": " 4001  4002 "}
